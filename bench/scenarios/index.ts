@@ -1,0 +1,8 @@
+import { fanout } from './fanout.js';
+import type { Scenario } from './scenario.js';
+import { workers } from './workers.js';
+
+export type { Scenario, ScenarioOptions } from './scenario.js';
+
+/** Every scenario `npm run bench` knows, in run order. */
+export const SCENARIOS: Scenario[] = [fanout, workers];
