@@ -7,8 +7,9 @@ import type { SessionState } from '../state/types.js';
 import { formatClock } from '../util/format.js';
 import { Avatar, QualityBars } from '../ui/common.js';
 import { displayName, useCalls, useIsAdmin, useMe, useMediaVersion, useNow, useProfile } from '../ui/hooks.js';
-import { CollapseIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, ScreenOffIcon, SmileIcon, PhoneIcon } from '../ui/icons.js';
-import { QUICK_REACTIONS, channelPath, emojiGlyph, screenShareBlocker, sendReaction, toggleHand, toggleMute, toggleScreenShare } from './controls.js';
+import { CollapseIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon, PeopleIcon, SmileIcon, PhoneIcon } from '../ui/icons.js';
+import { channelPath, emojiGlyph, screenShareBlocker } from './controls.js';
+import { HandButton, MuteButton, ReactionsBar, ScreenShareButton } from './control-buttons.js';
 import { orderedSessions, ParticipantsList } from './participants.js';
 import { StreamVideo, screenStreamFor } from './video.js';
 import { useChannelName, useEndCall, useTeamName } from './widget.js';
@@ -204,50 +205,10 @@ function ExpandedCall({ channelId }: { channelId: string }) {
         )}
       </div>
       <div className="calls-expanded-controls">
-        {ui.reactionsOpen && (
-          <div className="calls-reactions-bar" data-testid="calls-reactions-bar">
-            {QUICK_REACTIONS.map((e) => (
-              <button key={e.name} type="button" className="calls-reaction-btn" data-testid="calls-reaction-button" data-emoji={e.name} title={`:${e.name}:`} onClick={() => sendReaction(e)}>
-                {e.literal}
-              </button>
-            ))}
-          </div>
-        )}
-        <button
-          type="button"
-          className={`calls-ctl ${my.muted ? '' : 'calls-unmuted'}`}
-          data-testid="calls-expanded-mute"
-          data-muted={String(my.muted)}
-          disabled={!my.micAvailable || !client?.peer}
-          title={my.muted ? 'Unmute (hold Space to talk)' : 'Mute'}
-          aria-label={my.muted ? 'Unmute' : 'Mute'}
-          onClick={toggleMute}
-        >
-          {my.muted ? <MicOffIcon size={20} /> : <MicIcon size={20} />}
-        </button>
-        <button
-          type="button"
-          className={`calls-ctl ${my.sharing ? 'calls-on' : ''}`}
-          data-testid="calls-expanded-screen"
-          data-sharing={String(my.sharing)}
-          disabled={!my.sharing && (!!blocker || !client?.peer)}
-          title={my.sharing ? 'Stop sharing' : blocker || 'Share screen'}
-          aria-label={my.sharing ? 'Stop sharing' : 'Share screen'}
-          onClick={toggleScreenShare}
-        >
-          {my.sharing ? <ScreenOffIcon size={20} /> : <ScreenIcon size={20} />}
-        </button>
-        <button
-          type="button"
-          className={`calls-ctl ${my.handRaised ? 'calls-hand-on' : ''}`}
-          data-testid="calls-expanded-hand"
-          data-raised={String(my.handRaised)}
-          title={my.handRaised ? 'Lower hand' : 'Raise hand'}
-          aria-label={my.handRaised ? 'Lower hand' : 'Raise hand'}
-          onClick={toggleHand}
-        >
-          <HandIcon size={20} />
-        </button>
+        <ReactionsBar />
+        <MuteButton place="expanded" />
+        <ScreenShareButton place="expanded" blocker={blocker} />
+        <HandButton place="expanded" />
         <button
           type="button"
           className={`calls-ctl ${ui.reactionsOpen ? 'calls-on' : ''}`}

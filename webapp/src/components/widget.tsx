@@ -9,8 +9,9 @@ import { sessionsOf } from '../state/reducer.js';
 import { formatClock } from '../util/format.js';
 import { Avatar, ConfirmModal, QualityBars } from '../ui/common.js';
 import { displayName, useCalls, useDismiss, useIsAdmin, useMe, useMediaVersion, useNow, useProfile, useShell } from '../ui/hooks.js';
-import { CheckIcon, DotsIcon, ExpandIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, ScreenOffIcon } from '../ui/icons.js';
-import { QUICK_REACTIONS, channelPath, expandedPath, screenShareBlocker, sendReaction, toggleHand, toggleMute, toggleScreenShare } from './controls.js';
+import { CheckIcon, DotsIcon, ExpandIcon, LeaveIcon, MicOffIcon, PeopleIcon } from '../ui/icons.js';
+import { channelPath, expandedPath, screenShareBlocker } from './controls.js';
+import { HandButton, MuteButton, ReactionsBar, ScreenShareButton } from './control-buttons.js';
 import { ParticipantsList } from './participants.js';
 import { StreamVideo, screenStreamFor } from './video.js';
 
@@ -192,28 +193,8 @@ function WidgetBody({ channelId }: { channelId: string }) {
         </div>
       )}
       <div className="calls-widget-controls">
-        {ui.reactionsOpen && (
-          <div className="calls-reactions-bar" style={{ position: 'absolute', bottom: 'calc(100% + 6px)', left: 8 }} data-testid="calls-reactions-bar">
-            {QUICK_REACTIONS.map((e) => (
-              <button key={e.name} type="button" className="calls-reaction-btn" data-testid="calls-reaction-button" data-emoji={e.name} title={`:${e.name}:`} onClick={() => sendReaction(e)}>
-                {e.literal}
-              </button>
-            ))}
-          </div>
-        )}
-        <button
-          type="button"
-          className={`calls-ctl ${my.muted ? '' : 'calls-unmuted'}`}
-          data-testid="calls-widget-mute"
-          data-muted={String(my.muted)}
-          disabled={!my.micAvailable || !client?.peer}
-          title={!my.micAvailable ? 'No microphone available' : my.muted ? 'Unmute (Ctrl+Shift+Space)' : 'Mute (Ctrl+Shift+Space)'}
-          aria-label={my.muted ? 'Unmute' : 'Mute'}
-          aria-pressed={!my.muted}
-          onClick={toggleMute}
-        >
-          {my.muted ? <MicOffIcon /> : <MicIcon />}
-        </button>
+        <ReactionsBar style={{ position: 'absolute', bottom: 'calc(100% + 6px)', left: 8 }} />
+        <MuteButton place="widget" />
         <div ref={partBtnRef} style={{ position: 'relative' }}>
           <button
             type="button"
@@ -230,30 +211,8 @@ function WidgetBody({ channelId }: { channelId: string }) {
             <PeopleIcon />
           </button>
         </div>
-        <button
-          type="button"
-          className={`calls-ctl ${my.sharing ? 'calls-on' : ''}`}
-          data-testid="calls-widget-screen"
-          data-sharing={String(my.sharing)}
-          disabled={!my.sharing && (!!blocker || !client?.peer)}
-          title={my.sharing ? 'Stop sharing (Ctrl+Shift+E)' : blocker || 'Share screen (Ctrl+Shift+E)'}
-          aria-label={my.sharing ? 'Stop sharing' : 'Share screen'}
-          onClick={toggleScreenShare}
-        >
-          {my.sharing ? <ScreenOffIcon /> : <ScreenIcon />}
-        </button>
-        <button
-          type="button"
-          className={`calls-ctl ${my.handRaised ? 'calls-hand-on' : ''}`}
-          data-testid="calls-widget-hand"
-          data-raised={String(my.handRaised)}
-          title={my.handRaised ? 'Lower hand (Ctrl+Shift+Y)' : 'Raise hand (Ctrl+Shift+Y)'}
-          aria-label={my.handRaised ? 'Lower hand' : 'Raise hand'}
-          aria-pressed={my.handRaised}
-          onClick={toggleHand}
-        >
-          <HandIcon />
-        </button>
+        <ScreenShareButton place="widget" blocker={blocker} />
+        <HandButton place="widget" />
         <div ref={menuBtnRef}>
           <button
             type="button"
