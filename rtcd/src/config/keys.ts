@@ -1,6 +1,6 @@
 // Every config key in one table: its TOML path, its env variable (the reference's envconfig names:
 // RTCD_ + upper-cased Go field names, no word splitting), how to parse it and where it lands.
-import { availableParallelism } from 'node:os';
+import { defaultRtcServerConfig } from '../rtc/config.js';
 import type { IceServerConfig } from '../rtc/types.js';
 import type { LogLevel, RtcdConfig } from './types.js';
 
@@ -67,22 +67,7 @@ export function defaultConfig(): RtcdConfig {
       security: { allowSelfRegistration: false, enableAdmin: false, adminSecretKey: '', sessionCache: { expirationMinutes: 1440 } },
       metrics: { allowedIPs: [], token: '' },
     },
-    rtc: {
-      iceAddressUDP: [],
-      icePortUDP: 8443,
-      iceAddressTCP: [],
-      icePortTCP: 8443,
-      enableIPv6: false,
-      iceHostOverride: '',
-      iceHostPortOverride: '',
-      iceServers: [],
-      turn: { staticAuthSecret: '', credentialsExpirationMinutes: 1440 },
-      udpSocketsCount: availableParallelism() * 100,
-      nackBufferSize: 256,
-      nackDisableCopy: true,
-      mediaWorkers: 0,
-      drainTimeoutSeconds: 0,
-    },
+    rtc: { ...defaultRtcServerConfig(), drainTimeoutSeconds: 0 },
     store: { dataSource: '/tmp/rtcd_db' },
     logger: {
       enableConsole: true,
