@@ -12,19 +12,10 @@ import {
   parseHostOverride,
   parsePortOverride,
   SharedUdpPort,
-  type SharedPortConfig,
 } from '../../src/rtc/net/index.js';
-import { candidatesOf, startStunResponder } from './helpers.js';
+import { candidatesOf, startStunResponder, testPortConfig } from './helpers.js';
 
-const base: SharedPortConfig = {
-  iceAddressUDP: [],
-  icePortUDP: 0,
-  icePortTCP: 0,
-  enableIPv6: false,
-  iceHostOverride: '',
-  iceHostPortOverride: '',
-  iceServers: [],
-};
+const base = testPortConfig();
 
 const lanAddress = Object.values(networkInterfaces())
   .flat()

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { classes, Message, parseMessage, RTCPeerConnection, type RTCDataChannel } from 'werift';
+import type { SharedPortConfig } from '../../src/rtc/net/index.js';
 
 /** Answers STUN Binding requests with the sender's address (or a fixed one, to fake a NAT). */
 export async function startStunResponder(mapped?: { address: string; port?: number }) {
@@ -97,4 +98,18 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 15
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A shared-port config for tests: ephemeral ports, every local address, no overrides, no STUN servers. */
+export function testPortConfig(overrides: Partial<SharedPortConfig> = {}): SharedPortConfig {
+  return {
+    iceAddressUDP: [],
+    icePortUDP: 0,
+    icePortTCP: 0,
+    enableIPv6: false,
+    iceHostOverride: '',
+    iceHostPortOverride: '',
+    iceServers: [],
+    ...overrides,
+  };
 }

@@ -5,22 +5,14 @@ import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Message, RTCPeerConnection, type Protocol } from 'werift';
 import { SharedUdpPort } from '../../src/rtc/net/index.js';
-import { clientPeer, connectWithDataChannel, echo, startStunResponder, waitFor } from './helpers.js';
+import { clientPeer, connectWithDataChannel, echo, startStunResponder, waitFor, testPortConfig } from './helpers.js';
 
 let stun: Awaited<ReturnType<typeof startStunResponder>>;
 let port: SharedUdpPort;
 
 before(async () => {
   stun = await startStunResponder();
-  port = await SharedUdpPort.bind({
-    iceAddressUDP: ['127.0.0.1'],
-    icePortUDP: 0,
-    icePortTCP: 0,
-    enableIPv6: false,
-    iceHostOverride: '',
-    iceHostPortOverride: '',
-    iceServers: [],
-  });
+  port = await SharedUdpPort.bind(testPortConfig({ iceAddressUDP: ['127.0.0.1'] }));
 });
 after(async () => {
   await port.close();

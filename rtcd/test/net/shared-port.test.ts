@@ -12,6 +12,7 @@ import {
   echo,
   processSockets,
   startStunResponder,
+  testPortConfig,
   waitFor,
 } from './helpers.js';
 
@@ -20,15 +21,7 @@ let port: SharedUdpPort;
 
 before(async () => {
   stun = await startStunResponder();
-  port = await SharedUdpPort.bind({
-    iceAddressUDP: [],
-    icePortUDP: 0,
-    icePortTCP: 0,
-    enableIPv6: false,
-    iceHostOverride: '',
-    iceHostPortOverride: '',
-    iceServers: [],
-  });
+  port = await SharedUdpPort.bind(testPortConfig());
 });
 after(async () => {
   await port.close();
@@ -138,15 +131,7 @@ test('garbage, forged and stray datagrams are counted and dropped; the live sess
 test('ICE restart: the new ufrag is routed, the session reconnects on the same port', async () => {
   // One local address: werift 0.25.2's own ICE restart loses the pair when either side has several host
   // candidates (same failure without the shared port), so the restart is exercised where werift can do it.
-  const single = await SharedUdpPort.bind({
-    iceAddressUDP: ['127.0.0.1'],
-    icePortUDP: 0,
-    icePortTCP: 0,
-    enableIPv6: false,
-    iceHostOverride: '',
-    iceHostPortOverride: '',
-    iceServers: [],
-  });
+  const single = await SharedUdpPort.bind(testPortConfig({ iceAddressUDP: ['127.0.0.1'] }));
   const server = new RTCPeerConnection({ bundlePolicy: 'max-bundle', ...single.peerConfig() });
   single.attach(server);
   const client = clientPeer(stun.port);

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { RTCPeerConnection } from 'werift';
 import { SharedUdpPort } from '../../src/rtc/net/index.js';
-import { candidatesOf, clientPeer, processSockets, startStunResponder, waitFor } from './helpers.js';
+import { candidatesOf, clientPeer, processSockets, startStunResponder, waitFor, testPortConfig } from './helpers.js';
 
 let stun: Awaited<ReturnType<typeof startStunResponder>>;
 let port: SharedUdpPort;
@@ -61,15 +61,7 @@ async function session(name: string, extra: Parameters<typeof clientPeer>[1] = {
 
 before(async () => {
   stun = await startStunResponder();
-  port = await SharedUdpPort.bind({
-    iceAddressUDP: ['127.0.0.1'],
-    icePortUDP: 0,
-    icePortTCP: 0,
-    enableIPv6: false,
-    iceHostOverride: '',
-    iceHostPortOverride: '',
-    iceServers: [],
-  });
+  port = await SharedUdpPort.bind(testPortConfig({ iceAddressUDP: ['127.0.0.1'] }));
   await startWorker('w1');
   await startWorker('w2');
 });

@@ -6,22 +6,14 @@ import { after, before, test } from 'node:test';
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
 import { SharedUdpPort } from '../../src/rtc/net/index.js';
 import { PROFILE_AEAD_AES_128_GCM, createSrtpContext, srtpKeysOf } from '../../src/rtc/srtp/index.js';
-import { clientPeer, startStunResponder, waitFor } from '../net/helpers.js';
+import { clientPeer, startStunResponder, waitFor, testPortConfig } from '../net/helpers.js';
 
 let stun: Awaited<ReturnType<typeof startStunResponder>>;
 let port: SharedUdpPort;
 
 before(async () => {
   stun = await startStunResponder();
-  port = await SharedUdpPort.bind({
-    iceAddressUDP: ['127.0.0.1'],
-    icePortUDP: 0,
-    icePortTCP: 0,
-    enableIPv6: false,
-    iceHostOverride: '',
-    iceHostPortOverride: '',
-    iceServers: [],
-  });
+  port = await SharedUdpPort.bind(testPortConfig({ iceAddressUDP: ['127.0.0.1'] }));
 });
 after(async () => {
   await port.close();
