@@ -41,12 +41,24 @@ function udpFree(ip: string, port: number): Promise<boolean> {
   });
 }
 
-/** A port free for UDP and TCP on `ip`, inside the range the Calls settings accept (80..49151). */
-export async function freeRtcPort(ip = '127.0.0.1'): Promise<number> {
+/** A port (in the 80..49151 range the Calls settings and rtcd accept) free for TCP, and UDP when asked, on every given address. */
+export async function freePort(ips: string[], udp = false): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 29000);
-    if ((await tcpFree(ip, port)) && (await udpFree(ip, port))) return port;
+    let ok = true;
+    for (const ip of ips) {
+      if (!(await tcpFree(ip, port)) || (udp && !(await udpFree(ip, port)))) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return port;
   }
+}
+
+/** A port free for UDP and TCP on `ip`: the Calls media port. */
+export function freeRtcPort(ip = '127.0.0.1'): Promise<number> {
+  return freePort([ip], true);
 }
 
 export interface TestUser {

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { CallsTestClient } from '../../../rtcd/test/helpers/calls-client.js';
 import { LEVELS } from '../../../rtcd/test/helpers/media-sources.js';
 import { CallDriver, createMedia, eventually, KVHost, pluginMetricsText, type MediaSetup } from './support/harness.js';
-import { freePort, RtcdProcess, sample } from './support/rtcd-process.js';
+import { freePort } from '../helpers/harness.js';
+import { RtcdProcess, sample } from './support/rtcd-process.js';
 
 const P = 'mattermost_plugin_calls';
 const A = '127.0.0.1';

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMedia, KVHost, pluginMetricsText, type MediaSetup } from './support/harness.js';
-import { freePort, RtcdProcess, sample } from './support/rtcd-process.js';
+import { freePort } from '../helpers/harness.js';
+import { RtcdProcess, sample } from './support/rtcd-process.js';
 
 const P = 'mattermost_plugin_calls';
 

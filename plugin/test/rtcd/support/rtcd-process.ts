@@ -2,45 +2,13 @@
 // loopback address, with free ports, a temp store, and stop/kill/restart on the same address and port
 // (what the plugin's URL points at). Not a test file itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../helpers/harness.js';
 
 const MAIN = fileURLToPath(new URL('../../../../rtcd/dist/main.js', import.meta.url));
-
-function tcpFree(ip: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, ip, () => s.close(() => resolve(true)));
-  });
-}
-
-function udpFree(ip: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => resolve(false));
-    s.bind(port, ip, () => s.close(() => resolve(true)));
-  });
-}
-
-/** A port (in rtcd's allowed range 80..49151) free for TCP, and UDP when asked, on every given address. */
-export async function freePort(ips: string[], udp = false): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 29000);
-    let ok = true;
-    for (const ip of ips) {
-      if (!(await tcpFree(ip, port)) || (udp && !(await udpFree(ip, port)))) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) return port;
-  }
-}
 
 export interface RtcdProcessOptions {
   ip?: string;
