@@ -67,13 +67,15 @@ export class Cast {
     return ch;
   }
 
-  /** Saves a screenshot of `name`'s window to e2e/artifacts and docs/screenshots (the README's). */
+  /** Saves a screenshot of `name`'s window to e2e/artifacts; with UPDATE_SCREENSHOTS=1 also to docs/screenshots
+   * (the README's), so an ordinary test run leaves the tracked images alone. */
   async screenshot(name: Username, file: string): Promise<void> {
     if (!this.screenshots) return;
     const u = this.windows.get(name);
     assert.ok(u, `${name} has no window to photograph`);
     const path = join(ARTIFACTS, file);
     await u.page.screenshot({ path });
+    if (process.env.UPDATE_SCREENSHOTS !== '1') return;
     mkdirSync(SCREENSHOTS, { recursive: true });
     copyFileSync(path, join(SCREENSHOTS, file));
   }
