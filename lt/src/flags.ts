@@ -1,10 +1,14 @@
 // lt's command line: the reference tool's flags (Go `flag` style: `-name value`, `-name=value`, `--name`
 // too; booleans as `-setup` / `-setup=false`), plus ours (`--json`, `-metrics-url`, `-ice-address`,
-// `-screen-file`, `-no-progress`). Validated into a typed config; bad input is a LtUsageError naming it.
+// `-screen-file`, `-progress`). Validated into a typed config; bad input is a LtUsageError naming it.
 import { fileURLToPath } from 'node:url';
 
 export class LtUsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** -help: the usage was asked for (exit 0), not a mistake (exit 2). */
+    readonly help = false,
+  ) {
     super(message);
     this.name = 'LtUsageError';
   }
@@ -28,7 +32,7 @@ export interface LtConfig {
   offset: number;
   speechFile: string;
   screenFile: string;
-  /** Media server metrics endpoints (Prometheus text): rtcd's /metrics, or the plugin's. */
+  /** Media server metrics endpoints (Prometheus text): rtcd's /metrics, or the plugin's; empty: found at run time. */
   metricsUrls: string[];
   /** Local address of the simulated users' peers. */
   iceAddress: string;
@@ -56,7 +60,7 @@ export const FLAGS: Record<string, FlagDef> = {
   'screen-sharing': { key: 'screenSharing', kind: 'int', def: '0', help: 'number of calls with a screen sharer (VP8 at ~1.6 Mbps)' },
   duration: { key: 'durationMs', kind: 'duration', def: '1m', help: 'total test duration' },
   'join-duration': { key: 'joinDurationMs', kind: 'duration', def: '30s', help: 'window over which joins are spread' },
-  setup: { key: 'setup', kind: 'bool', def: 'true', help: 'create users, team, channels and memberships as the admin' },
+  setup: { key: 'setup', kind: 'bool', def: 'true', help: 'as the admin: create users, team, channels and memberships, and turn calls on in the channels' },
   'admin-username': { key: 'adminUsername', kind: 'string', def: 'sysadmin', help: 'admin login (setup)' },
   'admin-password': { key: 'adminPassword', kind: 'string', def: 'Sys@dmin-sample1', help: 'admin password (setup)' },
   'user-prefix': { key: 'userPrefix', kind: 'string', def: 'testuser-', help: 'username prefix of the simulated users' },
@@ -68,10 +72,10 @@ export const FLAGS: Record<string, FlagDef> = {
     key: 'metricsUrls',
     kind: 'string',
     def: '',
-    help: "media server metrics, comma-separated (rtcd: http://host:8045/metrics; default: the plugin's, on the site host's :8067)",
+    help: "media server metrics endpoint(s), comma-separated (default: rtcd's /metrics when the plugin uses rtcd and -setup shows it, else the plugin's on the site host's :8067)",
   },
   'ice-address': { key: 'iceAddress', kind: 'string', def: '', help: "local IPv4 address of the users' peers (default: 127.0.0.1 for a loopback site, else the first external one)" },
-  json: { key: 'json', kind: 'string', def: '', help: 'also write the results as JSON to this file' },
+  json: { key: 'json', kind: 'string', def: '', help: 'also write the results as JSON to this file (-: to stdout, the tables then go to stderr)' },
   progress: { key: 'progress', kind: 'bool', def: 'true', help: 'progress bar on stderr (-progress=false: none)' },
 };
 
@@ -120,7 +124,7 @@ export function parseFlags(argv: string[]): LtConfig {
     const m = /^--?([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
     if (!m) throw new LtUsageError(`unexpected argument "${arg}"`);
     const name = m[1]!;
-    if (name === 'help' || name === 'h') throw new LtUsageError(usage());
+    if (name === 'help' || name === 'h') throw new LtUsageError(usage(), true);
     const def = FLAGS[name];
     if (!def) throw new LtUsageError(`unknown flag -${name}\n\n${usage()}`);
     let value = m[2];
@@ -155,7 +159,6 @@ function validate(c: LtConfig): LtConfig {
   if (!c.setup && (!c.team || !c.channel)) throw new LtUsageError('-setup=false requires both -team and -channel');
   if (c.durationMs <= 0) throw new LtUsageError('-duration must be positive');
   if (c.joinDurationMs < 0 || c.joinDurationMs >= c.durationMs) throw new LtUsageError('-join-duration must be shorter than -duration');
-  if (!c.metricsUrls.length) c.metricsUrls = [`${url.protocol}//${url.hostname}:8067/plugins/com.mattermost.calls/metrics`];
   for (const m of c.metricsUrls) {
     try {
       new URL(m);

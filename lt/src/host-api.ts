@@ -19,6 +19,16 @@ export interface Named {
 
 const TIMEOUT_MS = 30_000;
 
+/** fetch, with an error that names the site and the reason (fetch's own says only "fetch failed"). */
+async function request(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+    throw new Error(`cannot reach ${new URL(url).origin} (${cause})`);
+  }
+}
+
 export class HostApi {
   constructor(
     readonly url: string,
@@ -26,7 +36,7 @@ export class HostApi {
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown, okMissing = false): Promise<T | undefined> {
-    const res = await fetch(`${this.url}${path}`, {
+    const res = await request(`${this.url}${path}`, {
       method,
       headers: {
         ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
@@ -34,7 +44,6 @@ export class HostApi {
         'X-Requested-With': 'XMLHttpRequest',
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const text = await res.text();
     if (okMissing && res.status === 404) return undefined;
@@ -52,11 +61,10 @@ export class HostApi {
 
   /** Logs in; the returned API acts as that user. */
   static async login(url: string, loginId: string, password: string): Promise<{ api: HostApi; user: Named }> {
-    const res = await fetch(`${url}/api/v4/users/login`, {
+    const res = await request(`${url}/api/v4/users/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ login_id: loginId, password }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const text = await res.text();
     if (!res.ok) throw new HostApiError(res.status, 'POST /api/v4/users/login', `${loginId}: ${text.slice(0, 300)}`);
@@ -99,6 +107,14 @@ export class HostApi {
 
   async addToChannel(channelId: string, userId: string): Promise<void> {
     await this.call('POST', `/api/v4/channels/${channelId}/members`, { user_id: userId });
+  }
+
+  /**
+   * Turns calls on in a channel (the plugin's `POST /{channel_id}`, open to system admins), so that a run
+   * does not need the plugin's test mode off: with `DefaultEnabled=false` only admins could start calls.
+   */
+  async enableCalls(channelId: string): Promise<void> {
+    await this.call('POST', `/plugins/com.mattermost.calls/${channelId}`, { enabled: true });
   }
 
   /** The Calls plugin's client config (EnableDCSignaling, ICEServersConfigs, ...). */

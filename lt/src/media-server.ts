@@ -17,6 +17,20 @@ export interface ServerSample {
 }
 
 const PREFIXES = ['rtcd', 'mattermost_plugin_calls'];
+
+/**
+ * Where a site's media is measured when -metrics-url is not given: rtcd's /metrics when the plugin sends
+ * media to rtcd (`RTCDServiceURL`, which only an admin sees; credentials in it are not needed for
+ * /metrics), else the plugin's endpoint on the host's metrics listener (default port 8067).
+ */
+export function defaultMetricsUrls(siteUrl: string, rtcdServiceUrl: unknown): string[] {
+  if (typeof rtcdServiceUrl === 'string' && rtcdServiceUrl) {
+    const u = new URL(rtcdServiceUrl);
+    return [`${u.protocol}//${u.host}/metrics`];
+  }
+  const site = new URL(siteUrl);
+  return [`${site.protocol}//${site.hostname}:8067/plugins/com.mattermost.calls/metrics`];
+}
 const TIMEOUT_MS = 10_000;
 /** Scrapes kept (a sample every few seconds: hours of run). */
 const MAX_SAMPLES = 10_000;
@@ -41,7 +55,14 @@ export class MediaServerEndpoint {
   constructor(readonly url: string) {}
 
   async scrape(): Promise<ServerSample> {
-    const res = await fetch(this.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    let res: Response;
+    try {
+      res = await fetch(this.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (err) {
+      // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, timeout) is its cause.
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`cannot scrape the media server's metrics at ${this.url} (${cause?.code ?? cause?.message ?? (err as Error).message}): pass -metrics-url`);
+    }
     if (!res.ok) throw new Error(`${this.url}: HTTP ${res.status}`);
     const text = await res.text();
     this.prefix ??= PREFIXES.find((p) => text.includes(`${p}_process_cpu_seconds_total`));

@@ -4,6 +4,7 @@
 // in/out) and a second table of what the users got (loss, jitter, one-way delay, join-to-first-audio).
 import { cpus } from 'node:os';
 import type { LatencyHistogram } from '@calls-ts/rtcd/client';
+import { AGENT_LAG_WARN_MS, type AgentLoad } from './agent.js';
 import type { LtConfig } from './flags.js';
 import type { MediaServerSampler, ServerSample } from './media-server.js';
 import type { SimUser } from './user.js';
@@ -21,6 +22,23 @@ export interface Quantiles {
   p99: number;
   max: number;
   samples: number;
+}
+
+/** One simulated user over the whole run (what it sent and received). */
+export interface ParticipantResult {
+  username: string;
+  call: number;
+  unmuted: boolean;
+  screen: boolean;
+  state: string;
+  error: string;
+  audioPackets: number;
+  videoPackets: number;
+  lostPackets: number;
+  voiceSent: number;
+  screenSent: number;
+  /** `user_voice_on` events seen: the SFU's voice activity detection (from the audio levels) at work. */
+  voiceOnEvents: number;
 }
 
 export interface LtResults {
@@ -64,10 +82,15 @@ export interface LtResults {
     joinToFirstAudioMs: Quantiles;
     connectMs: Quantiles;
   };
+  /** lt's own load over the window (its stalls add to delay and jitter). */
+  agent: AgentLoad;
+  participants: ParticipantResult[];
 }
 
 export interface ResultsInput {
   cfg: LtConfig;
+  /** The media server endpoints scraped. */
+  metricsUrls: string[];
   users: SimUser[];
   s0: Snapshot;
   s1: Snapshot;
@@ -75,7 +98,7 @@ export interface ResultsInput {
   sampler: MediaServerSampler;
   delay: LatencyHistogram;
   firstTalk: Map<number, number>;
-  t0: number;
+  agent: AgentLoad;
 }
 
 const round = (v: number, d = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : NaN);
@@ -138,7 +161,7 @@ export function computeResults(inp: ResultsInput): LtResults {
     window: { start: s0.wallAt, end: s1.wallAt },
     users: { total: users.length, joined: joined.length, failed: failed.length, firstError: failed[0]?.error ?? '' },
     server: {
-      endpoints: cfg.metricsUrls,
+      endpoints: inp.metricsUrls,
       cpuCores: round(cpu / wall, 3),
       cpuPercent: round((100 * cpu) / wall / machineCores, 1),
       machineCores,
@@ -166,6 +189,21 @@ export function computeResults(inp: ResultsInput): LtResults {
       joinToFirstAudioMs: quantiles(j2a),
       connectMs: quantiles(users.filter((u) => u.connectedAt > 0).map((u) => u.connectedAt - u.joinStartedAt)),
     },
+    agent: inp.agent,
+    participants: users.map((u) => ({
+      username: u.username,
+      call: u.role.call,
+      unmuted: u.role.unmuted,
+      screen: u.role.screen,
+      state: u.state,
+      error: u.error,
+      audioPackets: u.counter?.audioPackets ?? 0,
+      videoPackets: u.counter?.videoPackets ?? 0,
+      lostPackets: u.counter?.lost ?? 0,
+      voiceSent: u.voiceSent,
+      screenSent: u.screenSent,
+      voiceOnEvents: u.client?.received('user_voice_on').length ?? 0,
+    })),
   };
 }
 
@@ -179,12 +217,19 @@ function table(head: string[], row: string[]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, `| ${row.join(' | ')} |`].join('\n');
 }
 
-/** The two result tables (markdown, readable in a terminal). */
+/** The media server's kind, from its endpoint's path (rtcd serves /metrics, the plugin its own route). */
+function serverKind(url: string): string {
+  return url.includes('/plugins/') ? 'Calls plugin' : 'rtcd';
+}
+
+/** The two result tables (markdown, readable in a terminal), and what the reader must know about them. */
 export function formatResults(r: LtResults): string {
   const s = r.server;
   const c = r.clients;
+  const a = r.agent;
   const out = [
-    `media server (${s.endpoints.join(', ')}), ${r.windowSeconds} s steady window; ${r.users.joined}/${r.users.total} users in call${r.users.failed ? `, ${r.users.failed} failed (${r.users.firstError})` : ''}`,
+    `media server: ${s.endpoints.map((e) => `${serverKind(e)} (${e})`).join(', ')}; steady window ${r.windowSeconds} s; ` +
+      `${r.users.joined}/${r.users.total} users in call${r.users.failed ? `, ${r.users.failed} failed (${r.users.firstError})` : ''}`,
     '',
     table(
       ['Calls', 'Participants/call', 'Unmuted/call', 'Screen sharing', 'CPU avg', 'Mem avg', 'BW in / out'],
@@ -193,31 +238,34 @@ export function formatResults(r: LtResults): string {
         String(r.usersPerCall),
         String(r.unmutedPerCall),
         r.screenSharing ? `yes (${r.screenSharing})` : 'no',
-        `${fmt(s.cpuPercent, '%')} of ${s.machineCores} cores (${fmt(s.cpuCores)} cores)`,
+        `${fmt(s.cpuPercent, '%')} (${fmt(s.cpuCores)} of ${s.machineCores} cores)`,
         `${fmt(s.memAvgMB)} MB`,
         `${mbps(s.bandwidthInMbps)} / ${mbps(s.bandwidthOutMbps)}`,
       ],
     ),
     '',
     table(
-      ['Forwarded pkt/s', 'Forwarded pkt per CPU-s', 'RSS/session', 'Received pkt/s', 'Loss', 'Voice delivery', 'Screen delivery', 'Jitter', 'Delay p50 / p99', 'Join → first audio p50 / p99'],
+      ['Forwarded pkt/s', 'Forwarded pkt per CPU-s', 'Received pkt/s', 'Loss', 'Delivery voice / screen', 'Jitter', 'Delay p50 / p99', 'Join → first audio p50 / p99'],
       [
         String(s.forwardedPerSecond),
         String(s.forwardedPerCpuSecond),
-        `${fmt(round(s.rssPerSessionMB * 1024, 0), ' KiB')}`,
         String(c.receivedPerSecond),
         `${fmt(round(c.lossRate * 100, 3), '%')} (${c.lostPackets} of ${c.expectedPackets})`,
-        fmt(c.voiceDelivery),
-        fmt(c.screenDelivery),
+        `${fmt(c.voiceDelivery)} / ${fmt(c.screenDelivery)}`,
         fmt(c.jitterMs, ' ms'),
         `${fmt(c.delayMs.p50)} / ${fmt(c.delayMs.p99)} ms`,
         `${fmt(c.joinToFirstAudioMs.p50)} / ${fmt(c.joinToFirstAudioMs.p99)} ms`,
       ],
     ),
+    '',
+    `lt itself: ${fmt(a.cpuPercent, '%')} of a core, event-loop delay p99 ${fmt(a.eventLoopDelayP99Ms)} ms (max ${fmt(a.eventLoopDelayMaxMs)} ms)`,
   ];
-  if (s.scrapeErrors) out.push('', `warning: ${s.scrapeErrors} metrics scrape(s) failed`);
+  if (a.eventLoopDelayP99Ms > AGENT_LAG_WARN_MS) {
+    out.push(`warning: lt's own event loop stalled (p99 ${a.eventLoopDelayP99Ms} ms): delay, jitter and join times include that; spread the users over more agents (-offset)`);
+  }
+  if (s.scrapeErrors) out.push(`warning: ${s.scrapeErrors} metrics scrape(s) failed`);
   if (r.calls > 0 && s.forwardedPerSecond === 0 && c.receivedPerSecond > 0) {
-    out.push('', 'warning: the metrics endpoint counted no forwarded packets while users received media: is media on rtcd? pass -metrics-url http://<rtcd>:8045/metrics');
+    out.push('warning: the metrics endpoint counted no forwarded packets while users received media: is media on rtcd? pass -metrics-url http://<rtcd>:8045/metrics');
   }
   return out.join('\n');
 }

@@ -7,7 +7,8 @@ import { networkInterfaces } from 'node:os';
 import { LatencyHistogram, SendRegistry, readIvf, readOggOpus } from '@calls-ts/rtcd/client';
 import type { LtConfig } from './flags.js';
 import { HostApi } from './host-api.js';
-import { MediaServerSampler, type ServerSample } from './media-server.js';
+import { MediaServerSampler, defaultMetricsUrls, type ServerSample } from './media-server.js';
+import { AgentMonitor } from './agent.js';
 import { Progress } from './progress.js';
 import { computeResults, type LtResults, type Snapshot } from './results.js';
 import { prepare } from './setup.js';
@@ -16,12 +17,23 @@ import type { Media, SimUser } from './user.js';
 export interface RunHooks {
   progress?: Progress;
   log?: (line: string) => void;
+  /** Aborting ends the run early: the users leave their calls, then runLoadTest rejects with RunInterrupted. */
+  signal?: AbortSignal;
+}
+
+export class RunInterrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'RunInterrupted';
+  }
 }
 
 const SAMPLE_INTERVAL_MS = 2000;
 /** After the last join: let renegotiations and keyframes settle before measuring. */
 const SETTLE_MS = 2000;
 const JOIN_TIMEOUT_MS = 30_000;
+/** Shortest steady window: joins that outlast -duration extend the run rather than leave nothing to measure. */
+const MIN_WINDOW_MS = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,15 +72,19 @@ function snapshot(users: SimUser[], server: ServerSample): Snapshot {
 export async function runLoadTest(cfg: LtConfig, hooks: RunHooks = {}): Promise<LtResults> {
   const progress = hooks.progress ?? new Progress(false);
   const log = hooks.log ?? (() => undefined);
+  const aborted = () => hooks.signal?.aborted === true;
   const media = loadMedia(cfg);
   const iceAddress = cfg.iceAddress || defaultIceAddress(cfg.url);
-  const sampler = new MediaServerSampler(cfg.metricsUrls);
-  // Fail early on an unreachable metrics endpoint: the table would be empty.
-  const baseline = await sampler.sample();
 
-  const { users, channels } = await prepare(cfg, (done, total, what) => progress.update(`${what} ${Progress.bar(done, total)} ${done}/${total}`));
+  const { users, channels, admin } = await prepare(cfg, (done, total, what) => progress.update(`${what} ${Progress.bar(done, total)} ${done}/${total}`));
   progress.done();
-  const callsConfig = await HostApi.login(cfg.url, users[0]!.username, cfg.userPassword).then(({ api }) => api.callsConfig());
+  // The admin's view of the plugin config has RTCDServiceURL too (where the media is, hence its metrics).
+  const callsConfig = await (admin ?? (await HostApi.login(cfg.url, users[0]!.username, cfg.userPassword)).api).callsConfig();
+  const metricsUrls = cfg.metricsUrls.length ? cfg.metricsUrls : defaultMetricsUrls(cfg.url, callsConfig.RTCDServiceURL);
+  log(`lt: media server metrics from ${metricsUrls.join(', ')}`);
+  const sampler = new MediaServerSampler(metricsUrls);
+  // Before anyone joins: fails early on an unreachable endpoint, and is the memory baseline.
+  const baseline = await sampler.sample();
   const registry = new SendRegistry();
   const firstTalk = new Map<number, number>();
   const ctx = (u: SimUser) => ({
@@ -89,9 +105,9 @@ export async function runLoadTest(cfg: LtConfig, hooks: RunHooks = {}): Promise<
   const t0 = performance.now();
   sampler.start(SAMPLE_INTERVAL_MS);
   const joins: Promise<void>[] = [];
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < order.length && !aborted(); i++) {
     const due = t0 + (order.length > 1 ? (i * cfg.joinDurationMs) / (order.length - 1) : 0);
-    while (performance.now() < due) {
+    while (performance.now() < due && !aborted()) {
       progress.update(joinLine(users, cfg));
       await sleep(Math.min(100, due - performance.now()));
     }
@@ -106,23 +122,37 @@ export async function runLoadTest(cfg: LtConfig, hooks: RunHooks = {}): Promise<
   progress.done();
   const failed = users.filter((u) => u.state === 'failed');
   if (failed.length) log(`lt: ${failed.length} user(s) failed to join, e.g. ${failed[0]!.username}: ${failed[0]!.error}`);
+  if (failed.length === users.length || aborted()) {
+    // Nothing to measure: say why now instead of idling through the duration.
+    sampler.stop();
+    await Promise.all(users.map((u) => u.stop()));
+    if (aborted()) throw new RunInterrupted();
+    throw new Error(`no user could join (${failed[0]!.username}: ${failed[0]!.error})`);
+  }
 
-  const end = t0 + cfg.durationMs;
-  await sleep(Math.max(0, Math.min(SETTLE_MS, end - performance.now() - 1000)));
+  await sleep(Math.max(0, Math.min(SETTLE_MS, t0 + cfg.durationMs - performance.now() - MIN_WINDOW_MS)));
+  const end = Math.max(t0 + cfg.durationMs, performance.now() + MIN_WINDOW_MS);
+  if (end > t0 + cfg.durationMs) log(`lt: joining took ${Math.round((performance.now() - t0) / 1000)} s of the ${cfg.durationMs / 1000} s duration: measuring ${MIN_WINDOW_MS / 1000} s past it`);
   for (const u of users) u.counter?.delay.reset();
+  const agent = new AgentMonitor();
   const s0 = snapshot(users, await sampler.sample());
-  while (performance.now() < end) {
-    progress.update(runLine(users, t0, cfg.durationMs));
+  while (performance.now() < end && !aborted()) {
+    progress.update(runLine(users, t0, end - t0));
     await sleep(Math.min(250, Math.max(0, end - performance.now())));
   }
   const s1 = snapshot(users, await sampler.sample());
+  const agentLoad = agent.stop();
   sampler.stop();
-  progress.update(runLine(users, t0, cfg.durationMs), true);
+  progress.update(runLine(users, t0, end - t0), true);
   progress.done();
+  if (aborted()) {
+    await Promise.all(users.map((u) => u.stop()));
+    throw new RunInterrupted();
+  }
 
   const delay = new LatencyHistogram();
   for (const u of users) if (u.counter) delay.merge(u.counter.delay);
-  const results = computeResults({ cfg, users, s0, s1, baseline, sampler, delay, firstTalk, t0 });
+  const results = computeResults({ cfg, metricsUrls, users, s0, s1, baseline, sampler, delay, firstTalk, agent: agentLoad });
   progress.update('leaving', true);
   await Promise.all(users.map((u) => u.stop()));
   progress.done();

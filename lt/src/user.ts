@@ -18,6 +18,8 @@ import {
 export type UserState = 'ready' | 'joining' | 'joined' | 'failed' | 'left';
 
 export interface UserRole {
+  /** Place among the agent's users (0-based, before -offset). */
+  index: number;
   /** Index of its call (0-based) and its place in it. */
   call: number;
   indexInCall: number;
@@ -72,7 +74,9 @@ export class SimUser {
     try {
       this.port = await openClientPort(ctx.iceAddress);
       const { speech, levels, screen } = ctx.media;
-      const start = (this.role.indexInCall * 397) % speech.packets.length;
+      // Talkers start ~8 s (397 packets) apart in the sample, so that no two say the same thing at once,
+      // across calls too.
+      const start = (this.role.index * 397) % speech.packets.length;
       this.client = await CallsClient.connect({
         url: ctx.url,
         token: this.token,

@@ -7,8 +7,9 @@
 import type { RTCPeerConnection } from 'werift';
 import { OPUS_PAYLOAD_TYPE } from '../../rtc/media-config.js';
 import type { PeerPortAttachment } from '../../rtc/net/peer-attachment.js';
+import { parseTrackId } from '../../rtc/ids.js';
 import { createSrtpContext, isRtcpPacket, rtpHeaderLength, srtpKeysOf } from '../../rtc/srtp/index.js';
-import { DelayProbe, sendRegistry, type SendRegistry } from './send-log.js';
+import { DelayProbe, sendRegistry, type SendRegistry, type SenderLog } from './send-log.js';
 import { JitterMeter, LatencyHistogram } from './stats.js';
 
 /** Streams tracked per receiver (a call has few senders; more is a misbehaving server). */
@@ -39,7 +40,11 @@ export class MediaCounter {
   readonly delay = new LatencyHistogram();
   private readonly streams = new Map<number, StreamState>();
 
-  constructor(private readonly registry: SendRegistry = sendRegistry) {}
+  constructor(
+    private readonly registry: SendRegistry = sendRegistry,
+    /** The sender of an incoming SSRC, when the receiver knows it (countMediaOnly: from the signalled track ids). */
+    private readonly senderOf?: (ssrc: number) => SenderLog | undefined,
+  ) {}
 
   /** One decrypted RTP packet of `len` bytes (header included) in `buf`, arrived at `nowMs`. */
   record(buf: Buffer, len: number, nowMs: number): void {
@@ -54,7 +59,7 @@ export class MediaCounter {
     if (!s) {
       if (this.streams.size >= MAX_STREAMS) return;
       const kind: MediaKind = (buf[1]! & 0x7f) === OPUS_PAYLOAD_TYPE ? 'audio' : 'video';
-      s = { kind, first: seq, highest: seq, received: 0, jitter: new JitterMeter(kind === 'audio' ? 48000 : 90000), delay: new DelayProbe(this.registry) };
+      s = { kind, first: seq, highest: seq, received: 0, jitter: new JitterMeter(kind === 'audio' ? 48000 : 90000), delay: new DelayProbe(this.registry, this.senderOf && (() => this.senderOf!(ssrc))) };
       this.streams.set(ssrc, s);
     } else {
       const d = (seq - s.highest) & 0xffff;
@@ -111,7 +116,16 @@ export async function countMediaOnly(client: CountablePeer, registry: SendRegist
   if (!attachment) throw new Error('countMediaOnly: the client must be on a shared port (opts.port)');
   const keys = await srtpKeysOf(client.pc);
   const ctx = createSrtpContext(keys.profile, keys.remoteMasterKey, keys.remoteMasterSalt);
-  const counter = new MediaCounter(registry);
+  // A received track's id names its sender (`voice_<sessionID>_...`), whose log has the sender's label.
+  const senderOf = (ssrc: number): SenderLog | undefined => {
+    for (const t of client.pc.getTransceivers()) {
+      if (!t.receiver.tracks.some((tr) => tr.ssrc === ssrc)) continue;
+      const parsed = parseTrackId(t.receiver.remoteTrackId ?? '');
+      return parsed && registry.senderLog(`${parsed.type} ${parsed.senderSessionID}`);
+    }
+    return undefined;
+  };
+  const counter = new MediaCounter(registry, senderOf);
   attachment.setMediaInterceptor((data) => {
     if (isRtcpPacket(data)) return false;
     const n = ctx.unprotectRtp(data);

@@ -4,6 +4,9 @@
 // the sender's log by timestamp. The SFU rewrites SSRC, sequence numbers and timestamps per receiver (a
 // constant offset per leg) but forwards payloads byte for byte, which is what makes this work. Senders in
 // another process are simply not found (no delay figures for them).
+// Several talkers playing one speech sample send the same payloads, so a fingerprint alone often names no
+// one; a receiver that knows its stream's sender (from the track id the SFU signalled) looks the payload up
+// in that sender's log only.
 
 /** FNV-1a over the payload's first 64 bytes and its length: cheap, and distinct for real media frames. */
 export function payloadFingerprint(buf: Buffer, off: number, len: number): number {
@@ -41,6 +44,16 @@ export class SenderLog {
     this.registry.remember(fp, this, ts >>> 0);
   }
 
+  /** RTP timestamp of the newest logged packet with this payload fingerprint, or -1 when it is not in the log. */
+  tsOf(fp: number): number {
+    const span = Math.min(this.n, LOG_SIZE);
+    for (let k = 1; k <= span; k++) {
+      const i = (this.n - k) & (LOG_SIZE - 1);
+      if (this.fps[i] === fp) return this.ts[i]!;
+    }
+    return -1;
+  }
+
   /** Send time of the packet with this timestamp, or -1 when it is not in the log. */
   sentAt(ts: number): number {
     const u = ts >>> 0;
@@ -62,9 +75,18 @@ interface Entry {
 /** The process's senders, and the payload fingerprints they sent recently (ambiguous ones removed). */
 export class SendRegistry {
   private readonly byFingerprint = new Map<number, Entry | null>();
+  /** Senders by label (`voice <sessionID>`, `screen <sessionID>`): one per track this process sends. */
+  private readonly byLabel = new Map<string, SenderLog>();
 
   sender(label: string): SenderLog {
-    return new SenderLog(this, label);
+    const log = new SenderLog(this, label);
+    this.byLabel.set(label, log);
+    return log;
+  }
+
+  /** The log of the sender with this label, if it is in this process. */
+  senderLog(label: string): SenderLog | undefined {
+    return this.byLabel.get(label);
   }
 
   remember(fp: number, log: SenderLog, ts: number): void {
@@ -87,13 +109,22 @@ export class SendRegistry {
 /** The default registry of this process (lt's senders and receivers share it). */
 export const sendRegistry = new SendRegistry();
 
+/** Packets between two attempts to learn a stream's sender from signalling (it may not be known yet). */
+const RESOLVE_EVERY = 50;
+
 /** Where one received stream came from: the sender's log and the SFU's timestamp offset on this leg. */
 export class DelayProbe {
   private log: SenderLog | undefined;
   private offset = 0;
   private misses = 0;
+  private unresolved = 0;
+  private sender: SenderLog | undefined;
 
-  constructor(private readonly registry: SendRegistry = sendRegistry) {}
+  constructor(
+    private readonly registry: SendRegistry = sendRegistry,
+    /** The stream's sender, when the receiver can tell (the signalled track id); else fingerprints decide. */
+    private readonly resolveSender?: () => SenderLog | undefined,
+  ) {}
 
   /** Send time of a received packet (ms, performance.now() clock), or -1 when unknown. */
   sentAt(buf: Buffer, payloadOff: number, payloadLen: number, ts: number): number {
@@ -107,7 +138,17 @@ export class DelayProbe {
       if (++this.misses < 8) return -1;
       this.log = undefined;
     }
-    const e = this.registry.lookup(payloadFingerprint(buf, payloadOff, payloadLen));
+    const fp = payloadFingerprint(buf, payloadOff, payloadLen);
+    if (!this.sender && this.resolveSender && this.unresolved++ % RESOLVE_EVERY === 0) this.sender = this.resolveSender();
+    if (this.sender) {
+      const sentTs = this.sender.tsOf(fp);
+      if (sentTs < 0) return -1;
+      this.log = this.sender;
+      this.offset = (ts - sentTs) >>> 0;
+      this.misses = 0;
+      return this.sender.sentAt(sentTs);
+    }
+    const e = this.registry.lookup(fp);
     if (!e) return -1;
     this.log = e.log;
     this.offset = (ts - e.ts) >>> 0;
