@@ -20,13 +20,6 @@ export interface RefClientParams {
   iceServers: RTCIceServer[];
 }
 
-export interface InboundAudio {
-  trackIdentifier: string;
-  packetsReceived: number;
-  audioLevel: number;
-  totalAudioEnergy: number;
-}
-
 export interface RefClientState {
   connectionId: string;
   /** The plugin accepted the join (`join` event). */
@@ -178,21 +171,6 @@ class ReferenceCall {
     this.sendJSON(`${PREFIX}mute`, {});
   }
 
-  async inboundAudio(): Promise<InboundAudio[]> {
-    if (!this.peer) return [];
-    const out: InboundAudio[] = [];
-    (await this.peer.getStats()).forEach((s: Record<string, unknown>) => {
-      if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-      out.push({
-        trackIdentifier: String(s.trackIdentifier ?? ''),
-        packetsReceived: Number(s.packetsReceived ?? 0),
-        audioLevel: Number(s.audioLevel ?? 0),
-        totalAudioEnergy: Number(s.totalAudioEnergy ?? 0),
-      });
-    });
-    return out;
-  }
-
   leave(): void {
     this.state.closed = true;
     this.sendJSON(`${PREFIX}leave`, {});
@@ -220,7 +198,6 @@ const api = {
   unmute: () => call.unmute(),
   mute: () => call.mute(),
   leave: () => call.leave(),
-  inboundAudio: () => call.inboundAudio(),
 };
 export type RefClientApi = typeof api;
 (window as unknown as { refClient: RefClientApi }).refClient = api;

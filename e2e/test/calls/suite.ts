@@ -9,6 +9,7 @@ import { dmRinging } from './scenarios/dm-ringing.js';
 import { hostControls } from './scenarios/host-controls.js';
 import { webSocketCut } from './scenarios/reconnect.js';
 import { referenceClientInterop } from './scenarios/reference-client.js';
+import { overlappingRenegotiations } from './scenarios/renegotiation.js';
 import { screenShare } from './scenarios/screen.js';
 import { statsPage } from './scenarios/stats.js';
 import { threeUsersVoiceCall } from './scenarios/voice.js';
@@ -38,12 +39,13 @@ export function callsE2ESuite(mode: MediaMode, opts: { screenshots: boolean }): 
     scenario('the reference client (calls-common RTCPeer) joins our users’ call and exchanges voice', referenceClientInterop);
     scenario('three users join from the channel header: voice, mute, speaking, hand, reaction', threeUsersVoiceCall);
     scenario('a shared screen is decoded by the others and stops cleanly', screenShare);
+    scenario('mutes, unmutes and screen shares that overlap (with the reference client) leave everyone hearing and seeing', overlappingRenegotiations);
     scenario('the host mutes, removes and ends the call; the post shows "Call ended"', hostControls);
     scenario('a cut WebSocket reconnects and the call goes on without a new join', webSocketCut);
     scenario('a DM call rings the other user, who joins from the notice', dmRinging);
     scenario('the statistics page shows the calls just made', async (c) => {
       const shown = await statsPage(c);
-      assert.ok(shown >= 6, `six calls were made, the page says ${shown}`);
+      assert.ok(shown >= 7, `seven calls were made, the page says ${shown}`);
     });
   });
 }

@@ -46,9 +46,18 @@ export async function pageInbound(page: Page): Promise<{ audio: InboundAudio[]; 
     const video: InboundVideo[] = [];
     const peers = ((window as unknown as PeersWindow).__e2ePeers ?? []).filter((pc) => pc.connectionState !== 'closed');
     for (const pc of peers) {
+      // The sender's track id as the SFU announced it (a=msid) for each mid: a transceiver the page created
+      // (addTrack) and a server m-line then took over keeps a random local track id.
+      const announced = new Map<string, string>();
+      for (const section of (pc.currentRemoteDescription?.sdp ?? '').split(/\r?\nm=/).slice(1)) {
+        const mid = /\r?\na=mid:(\S+)/.exec(section)?.[1];
+        const track = /\r?\na=msid:\S+ (\S+)/.exec(section)?.[1];
+        if (mid && track) announced.set(mid, track);
+      }
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp') return;
-        const base = { trackIdentifier: String(s.trackIdentifier ?? ''), packetsReceived: Number(s.packetsReceived ?? 0) };
+        const trackIdentifier = announced.get(String(s.mid)) ?? String(s.trackIdentifier ?? '');
+        const base = { trackIdentifier, packetsReceived: Number(s.packetsReceived ?? 0) };
         if (s.kind === 'audio') audio.push({ ...base, audioLevel: Number(s.audioLevel ?? 0), totalAudioEnergy: Number(s.totalAudioEnergy ?? 0) });
         else if (s.kind === 'video') video.push({ ...base, framesDecoded: Number(s.framesDecoded ?? 0), frameWidth: Number(s.frameWidth ?? 0), frameHeight: Number(s.frameHeight ?? 0) });
       });

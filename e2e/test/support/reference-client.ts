@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import type { TestUser } from '../../../plugin/test/helpers/harness.js';
 import { waitFor } from '../../../rtcd/test/helpers/wait.js';
 import type { RefClientApi, RefClientParams, RefClientState } from '../../pages/reference-client/client.js';
-import { type InboundAudio, waitHearing } from './media-stats.js';
+import { type InboundAudio, pageInbound, waitHearing } from './media-stats.js';
 import type { E2EWorld } from './world.js';
 
 type RefWindow = { refClient: RefClientApi };
@@ -47,8 +47,9 @@ export class ReferenceClient {
     return this.page.evaluate(() => (window as unknown as RefWindow).refClient.mute());
   }
 
-  inboundAudio(): Promise<InboundAudio[]> {
-    return this.page.evaluate(() => (window as unknown as RefWindow).refClient.inboundAudio());
+  /** What its peer connection receives (media-stats.ts: tracks named as the SFU announced them). */
+  async inboundAudio(): Promise<InboundAudio[]> {
+    return (await pageInbound(this.page)).audio;
   }
 
   /** Waits until the reference client hears `count` voices (from the given session ids, if any). */

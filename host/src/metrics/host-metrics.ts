@@ -102,4 +102,12 @@ export class HostMetrics {
     for (const t of ['success', 'lossless', 'failure']) this.wsReconnects.inc({ type: t }, 0);
     for (const r of ['ip_not_allowed', 'bad_token']) this.metricsRefused.inc({ reason: r }, 0);
   }
+
+  /**
+   * A plugin's series start at zero when it is loaded: increase() cannot see the first increment of a
+   * series that appears with 1, so the first restart would never alert.
+   */
+  pluginLoaded(pluginId: string): void {
+    this.pluginRestarts.inc({ plugin_id: pluginId }, 0);
+  }
 }

@@ -107,6 +107,7 @@ export class PluginProcess extends EventEmitter<PluginProcessEvents> {
     private readonly opts: PluginProcessOptions,
   ) {
     super();
+    metrics.pluginLoaded(id);
     this.firstActivation = new Promise((resolve) => (this.settleFirst = resolve));
   }
 

@@ -44,6 +44,9 @@ describe('plugin faults', () => {
     assert.equal(res.status, 503);
     assert.deepEqual(Object.keys((await res.json()) as object).sort(), ['detailed_error', 'id', 'message', 'request_id', 'status_code']);
     assert.equal((await user.client.getWebappPlugins()).length, 1, 'an unbuilt bundle is not offered to browsers');
+    // The restart counter of a plugin with a server exists at 0 before any restart (increase() sees the first).
+    const text = await (await fetch(`${host.metricsUrl}/metrics`)).text();
+    assert.match(text, new RegExp(`^mattermost_plugin_restarts_total\\{plugin_id="${ID.replace(/\./g, '\\.')}"\\} 0$`, 'm'));
   });
 
   it('a hook that never answers gives a 503 after the timeout, counted, while other requests are served', async () => {

@@ -4,7 +4,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { Counter, type Registry } from 'prom-client';
 
-export type MetricsRefusal = 'ip' | 'token';
+const REFUSALS = ['ip', 'token'] as const;
+export type MetricsRefusal = (typeof REFUSALS)[number];
 
 export interface MetricsAccessOptions {
   prefix: string;
@@ -44,6 +45,8 @@ export class MetricsAccess {
       labelNames: ['reason'],
       registers: [opts.registry],
     });
+    // Every reason starts at zero: increase() cannot see the first refusal of a series that appears with 1.
+    for (const reason of REFUSALS) this.refused.inc({ reason }, 0);
   }
 
   /** undefined when allowed; otherwise the refusal, already counted. */

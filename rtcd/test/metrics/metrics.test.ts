@@ -60,7 +60,10 @@ test('metrics access: token and allow-list refuse with 403 and count the refusal
     assert.equal(wrong.status, 403);
     const ok = await fetch(`${rtcd.base}/metrics`, { headers: { authorization: 'Bearer scrape-token' } });
     assert.equal(ok.status, 200);
-    assert.equal(sample(await ok.text(), 'rtcd_metrics_requests_refused_total', { reason: 'token' }), 2);
+    const text = await ok.text();
+    assert.equal(sample(text, 'rtcd_metrics_requests_refused_total', { reason: 'token' }), 2);
+    // A reason not refused yet is exposed at 0, so that increase() sees its first refusal.
+    assert.match(text, /^rtcd_metrics_requests_refused_total\{reason="ip"\} 0$/m);
   } finally {
     await rtcd.close();
   }

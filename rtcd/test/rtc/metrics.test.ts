@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { createRtcMetrics, DEFAULT_BUCKETS, LATENCY_BUCKETS, LOSS_BUCKETS, MOS_BUCKETS } from '@calls-ts/rtcd/rtc';
-import { renderMetrics } from '../../src/metrics/index.js';
+import { deleteSeriesWithLabel, renderMetrics } from '../../src/metrics/index.js';
 import { NetDeltaTracker } from '../../src/rtc/metrics/net-delta.js';
 import { MetricsRecorder, pathOutcomeIndex } from '../../src/rtc/metrics/recorder.js';
 import { NetCounters } from '../../src/rtc/net/counters.js';
@@ -129,6 +129,35 @@ describe('RtcMetrics.apply', () => {
     assert.equal(await v('udp_dropped_total', { reason: 'not_webrtc' }), 1);
     assert.equal(await v('udp_dropped_total', { reason: 'stun_unknown_ufrag' }), 1);
     assert.equal(await v('ice_tcp_connections_total', { result: 'accepted' }), 1);
+  });
+
+  it('exposes both ICE-TCP results at zero before the first connection (increase() sees the first one)', async () => {
+    const registry = new Registry();
+    createRtcMetrics(registry, 'rtcd');
+    const text = await registry.metrics();
+    assert.match(text, /^rtcd_rtc_ice_tcp_connections_total\{result="accepted"\} 0$/m);
+    assert.match(text, /^rtcd_rtc_ice_tcp_connections_total\{result="rejected"\} 0$/m);
+  });
+
+  it('deletes every series of a group that went away, write-time histograms included', async () => {
+    const registry = new Registry();
+    const metrics = createRtcMetrics(registry, 'rtcd');
+    const r = new MetricsRecorder();
+    for (const g of ['gone', 'stays']) {
+      r.gauge('sessions', [g], 1);
+      r.gauge('sessions', [g], -1);
+      r.observe('clientRtt', g, 0.02);
+      r.writeTimeHistogram(g, 'voice').observe(0.0004);
+      r.writeTimeHistogram(g, 'screen').observe(0.002);
+    }
+    metrics.apply(r.takeDelta()!);
+    assert.equal(await metricValue(registry, 'rtcd_rtc_rtp_tracks_writes_time_count', { group_id: 'gone' }), 2);
+    assert.ok((await deleteSeriesWithLabel(registry, 'group_id', 'gone')) >= 3);
+    const text = await registry.metrics();
+    assert.doesNotMatch(text, /group_id="gone"/);
+    assert.equal(await metricValue(registry, 'rtcd_rtc_rtp_tracks_writes_time_count', { group_id: 'stays', type: 'voice' }), 1);
+    assert.equal(await metricValue(registry, 'rtcd_rtc_rtp_tracks_writes_time_count', { group_id: 'stays', type: 'screen' }), 1);
+    assert.equal(await metricValue(registry, 'rtcd_rtc_client_rtt_count', { group_id: 'stays' }), 1);
   });
 
   it('runs collect hooks once per scrape before reading', async () => {

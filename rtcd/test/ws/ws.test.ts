@@ -118,7 +118,7 @@ describe('rtcd /ws', () => {
     c.close();
     await eventually(async () => {
       const text = await metricsText(rtcd.base);
-      return !text.includes('clientID="plugin-gone"') && !text.includes('groupID="plugin-gone"');
+      return !text.includes('client_id="plugin-gone"') && !text.includes('group_id="plugin-gone"');
     }, 'series deleted');
   });
 });

@@ -6,7 +6,6 @@
 // Ping every second and LossRate / RoundTripTime / Jitter every few seconds (the rtc_client_* metrics).
 import { DCMessageType, decodeDCMessage, encodeDCMessage, trackInfoFor, type DCMessage, type MediaMap, type TrackInfo } from './dc-messages.js';
 import { sampleStats, type InboundSnapshot, type QualitySample, type StatsReport } from './quality.js';
-import { extmapOf, harmonizeExtmap } from './sdp-extmap.js';
 import { packSdp, unpackSdp } from './zlib.js';
 import { Emitter } from '../util/emitter.js';
 
@@ -232,8 +231,8 @@ export class CallPeer extends Emitter<PeerEvents> {
     if (desc.type === 'offer') {
       // Polite: the server's offer wins over ours (implicit rollback); ours is made again afterwards.
       if (this.pc.signalingState === 'have-local-offer') this.answerWait?.resolve('superseded');
-      const established = extmapOf(this.pc.currentRemoteDescription?.sdp, this.pc.currentLocalDescription?.sdp);
-      await this.pc.setRemoteDescription({ type: 'offer', sdp: harmonizeExtmap(desc.sdp, established) });
+      // Applied as sent: the SFU keeps one header-extension numbering per BUNDLE (rtcd bundle-extensions.ts).
+      await this.pc.setRemoteDescription(desc);
       this.flushCandidates();
       await this.pc.setLocalDescription();
       const local = this.pc.localDescription;

@@ -69,6 +69,13 @@ export class Publisher {
   onTrack(track: MediaStreamTrack, transceiver: RTCRtpTransceiver, streamID: string): void {
     if (this.closed) return;
     if (track.kind === 'video') {
+      // No stream (`a=msid:- …`): a sender with no track, not a screen. The reference client turns the
+      // m-lines of screens it receives to sendrecv (for Firefox) and Chrome offers them back that way; the
+      // reference's pion only fires OnTrack on a first packet, so it never sees them either.
+      if (streamID === '-') {
+        this.host.debug('ignoring a video sender without a stream', { mid: transceiver.mid });
+        return;
+      }
       if (this.isScreenStream(streamID)) this.accept('screen', track, transceiver, streamID);
       else this.hold(track, transceiver, streamID);
       return;

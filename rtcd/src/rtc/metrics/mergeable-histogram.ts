@@ -46,8 +46,12 @@ export class MergeableHistogram {
     for (const r of cfg.registers ?? []) r.registerMetric(this as never);
   }
 
+  private keyOf(labels: Record<string, string | number>): string {
+    return this.labelNames.map((n) => String(labels[n] ?? '')).join('\0');
+  }
+
   private seriesFor(labels: Record<string, string>): Series {
-    const key = this.labelNames.map((n) => labels[n] ?? '').join('\0');
+    const key = this.keyOf(labels);
     let s = this.series.get(key);
     if (!s) {
       const own: Record<string, string> = {};
@@ -75,6 +79,11 @@ export class MergeableHistogram {
     for (let i = 0; i < batch.buckets.length; i++) s.counts[i]! += batch.buckets[i]!;
     s.sum += batch.sum;
     s.count += batch.count;
+  }
+
+  /** Deletes one series (prom-client's `remove`): a group's series go when its client is gone (rtcd-service). */
+  remove(labels: Record<string, string | number>): void {
+    this.series.delete(this.keyOf(labels));
   }
 
   reset(): void {

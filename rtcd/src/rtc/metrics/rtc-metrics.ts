@@ -5,7 +5,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DEFAULT_BUCKETS, LATENCY_BUCKETS, LOSS_BUCKETS, MOS_BUCKETS } from './buckets.js';
 import { MergeableHistogram } from './mergeable-histogram.js';
-import { DROP_REASONS } from '../net/counters.js';
+import { DROP_REASONS, ICE_TCP_RESULTS } from '../net/counters.js';
 import type { NetDelta } from './net-delta.js';
 import { FORWARDED_TYPES, PATH_OUTCOMES, type MetricsDelta, type ObservationKey } from './recorder.js';
 
@@ -86,6 +86,8 @@ export class RtcMetrics {
     this.udpDropped = counter('udp_dropped_total', 'Datagrams dropped on the shared ICE port, by reason', ['reason']);
     this.udpSendErrors = counter('udp_send_errors_total', 'Failed sends on the shared ICE port', []);
     this.iceTcpConnections = counter('ice_tcp_connections_total', 'ICE-TCP connections accepted/rejected on the shared port', ['result']);
+    // Starts at zero so that increase() sees the first connection of either result.
+    for (const result of ICE_TCP_RESULTS) this.iceTcpConnections.inc({ result }, 0);
   }
 
   /** Registers a flush-before-read hook (RtcServer does on start); returns its removal. */

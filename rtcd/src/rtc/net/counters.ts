@@ -20,6 +20,9 @@ export const DROP_REASONS = [
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
+/** The `result` label of ICE-TCP connections (tcpAccepted / tcpRejected below). */
+export const ICE_TCP_RESULTS = ['accepted', 'rejected'] as const;
+
 export class NetCounters {
   /** Datagrams read from the port's receiving sockets. */
   udpReceived = 0;
