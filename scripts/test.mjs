@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Test folders: each package's `test/`, plus the web shell's own (browser code tested in Node).
-const testDirs = ['rtcd/test', 'host/test', 'host/web/test', 'plugin/test', 'webapp/test', 'lt/test', 'e2e/test'];
+const testDirs = ['rtcd/test', 'host/test', 'host/web/test', 'plugin/test', 'webapp/test', 'lt/test', 'e2e/test', 'bench/test'];
 
 function walk(dir, out) {
   let entries;

@@ -4,7 +4,8 @@
 // authenticated, and its resident memory per session.
 import type { MediaPath } from '@calls-ts/rtcd/rtc';
 import type { CallSpec } from '../load/loadgen.js';
-import { LoadGenerator, startSfu, sumMetric } from './processes.js';
+import { LoadGenerator, startSfu } from './processes.js';
+import { histogramQuantileBound, msBound, sumMetric } from './prom-text.js';
 
 export interface CaseSpec {
   /** Unique within the run, e.g. `fanout-n100-500pps-fast`. */
@@ -45,6 +46,11 @@ export interface CaseResult {
   cpuMicrosPerPacket: number;
   /** Packets the listeners received (and authenticated) / packets the talkers sent × listeners. */
   deliveryRatio: number;
+  /**
+   * Upper bound (ms) of the 99th percentile of the SFU's time to hand one ingest packet to all its receivers
+   * (`rtp_tracks_writes_time`, latency buckets) over the window; null without observations.
+   */
+  forwardWriteP99BoundMs: number | null;
   /** Receive gaps the listeners saw over the whole run. */
   lost: number;
   /** SRTP authentication failures at the listeners (must be 0). */
@@ -126,6 +132,7 @@ export async function measureCase(spec: CaseSpec, opts: MeasureOptions): Promise
       forwardedPerCpuSecond: Math.round(forwarded / Math.max(cpuSeconds, 1e-6)),
       cpuMicrosPerPacket: round((cpuSeconds * 1e6) / Math.max(1, forwarded), 2),
       deliveryRatio: round(expected > 0 ? (l1.received - l0.received) / expected : 0, 4),
+      forwardWriteP99BoundMs: msBound(histogramQuantileBound(m1, 'rtcd_rtc_rtp_tracks_writes_time', 0.99, m0)),
       lost: l1.lost,
       authFailures: l1.failures,
       rssBaselineMB: round(base.rss / 2 ** 20, 1),

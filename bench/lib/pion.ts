@@ -8,8 +8,12 @@ import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Managed, REPO } from './stack.js';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export interface YardstickSpec {
   id: string;
+  /** The (N, rate) pair, shared by the pion case and ours. */
+  label: string;
   sfu: 'pion' | 'ours';
   n: number;
   /** Ingest packets/s; 'saturating' cases offer far more than one core forwards. */
@@ -27,6 +31,16 @@ export interface YardstickResult extends YardstickSpec {
   cpuPercent: number;
   ingestPps: number;
   rssMB: number;
+  /** The generator's own CPU (% of a core): near 100 it, not the SFU, is the bottleneck. */
+  loadCpuPercent: number;
+  /** CPU of everything else on the machine over the window (% of one core): above ~20 the figures are noisy. */
+  otherLoadPercent: number;
+  setupMs: number;
+}
+
+/** pion-load's figure counts when the subscribers got (about) everything; at saturation it never does. */
+export function yardstickValid(r: YardstickResult): boolean {
+  return r.saturating || r.deliveryRatio >= 0.99;
 }
 
 export interface Anchor {
@@ -58,21 +72,33 @@ export function ensureAnchor(log: (line: string) => void): Anchor {
   };
 }
 
-function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
-  const canPin = cpus().length >= 2 && existsSync('/usr/bin/taskset');
-  return canPin ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+/** SFU and generator on a core each: needs two cores and taskset (util-linux). */
+export function canPin(): boolean {
+  return cpus().length >= 2 && existsSync('/usr/bin/taskset');
 }
 
-function startSfu(spec: YardstickSpec, anchor: Anchor): Managed {
+function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
+  return canPin() ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
+
+function startSfu(spec: YardstickSpec, anchor: Anchor, execArgv: string[]): Managed {
   const [cmd, args] =
     spec.sfu === 'pion'
       ? pinned(0, join(anchor.dir, 'pion-sfu'), [])
-      : pinned(0, process.execPath, ['--conditions=development', '--import', 'tsx', join(REPO, 'bench', 'pion-harness', 'main.ts')]);
+      : pinned(0, process.execPath, [...execArgv, '--conditions=development', '--import', 'tsx', join(REPO, 'bench', 'pion-harness', 'main.ts')]);
   return new Managed(spec.sfu === 'pion' ? 'pion-sfu' : 'our harness SFU', spawn(cmd, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO, 'tsconfig.tsx.json') } }));
 }
 
-export async function measureYardstickCase(spec: YardstickSpec, anchor: Anchor, opts: { warm: number; secs: number }): Promise<YardstickResult> {
-  const sfu = startSfu(spec, anchor);
+export interface YardstickOptions {
+  warm: number;
+  secs: number;
+  /** Node flags for our harness SFU (--cpu-prof). */
+  execArgv?: string[];
+}
+
+export async function measureYardstickCase(spec: YardstickSpec, anchor: Anchor, opts: YardstickOptions): Promise<YardstickResult> {
+  if (!anchor.available) throw new Error(anchor.note);
+  const sfu = startSfu(spec, anchor, opts.execArgv ?? []);
   try {
     let port = 0;
     await sfu.until('LISTEN', async () => {
@@ -93,10 +119,13 @@ export async function measureYardstickCase(spec: YardstickSpec, anchor: Anchor, 
     const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
     if (!line) throw new Error(`pion-load printed no result:\n${out.slice(-2000)}`);
     const r = JSON.parse(line) as {
-      client: { deliveryRatio: number; recvPkts: number };
-      server: { wall: number; cpuPct: number; forwardedPktsPerCoreSec: number; usPerForwardedPkt: number; ingestPps: number; rssMB: number };
+      setupMs: number;
+      machineBusyPct: number;
+      client: { deliveryRatio: number; recvPkts: number; cpuPct: number };
+      server: { wall: number; cpuPct: number; forwardedRtpPps: number; forwardedPktsPerCoreSec: number; usPerForwardedPkt: number; ingestPps: number; rssMB: number };
     };
-    const cpuSeconds = (r.server.cpuPct / 100) * r.server.wall;
+    // From µs per forwarded packet (3 significant digits) rather than cpuPct (one decimal of a percent).
+    const cpuSeconds = (r.server.usPerForwardedPkt * r.server.forwardedRtpPps * r.server.wall) / 1e6;
     return {
       ...spec,
       forwardedPerCoreSecond: r.server.forwardedPktsPerCoreSec,
@@ -106,8 +135,13 @@ export async function measureYardstickCase(spec: YardstickSpec, anchor: Anchor, 
       cpuPercent: r.server.cpuPct,
       ingestPps: r.server.ingestPps,
       rssMB: r.server.rssMB,
+      loadCpuPercent: r.client.cpuPct,
+      otherLoadPercent: Math.max(0, Math.round((r.machineBusyPct - r.server.cpuPct - r.client.cpuPct) * 10) / 10),
+      setupMs: r.setupMs,
     };
   } finally {
+    // pion-load sent "exit": the SFU is on its way out (our harness writes its --cpu-prof profile then).
+    await Promise.race([sfu.exited, sleep(5000)]);
     await sfu.stop();
   }
 }

@@ -113,15 +113,4 @@ export function startSfu(opts: SfuProcessOptions): Promise<RemoteSfu> {
   });
 }
 
-/** Sum of a counter family's samples whose label set contains every `want` pair (Prometheus text). */
-export function sumMetric(text: string, name: string, want: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(want).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
-
 export type { RemoteSfu, SfuUsage };

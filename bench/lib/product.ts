@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LtResults } from '../../lt/src/results.js';
+import { histogramQuantileBound, msBound } from './prom-text.js';
 import { ADMIN, REPO, startProductStack, threadCpuSeconds } from './stack.js';
 
 export interface ProductSpec {
@@ -27,6 +28,9 @@ export interface ProductResult extends ProductSpec {
   failedUsers: number;
   forwardedPerSecond: number;
   cpuCores: number;
+  /** rtcd's CPU as a share of the machine's cores (the reference's "CPU avg" is of the whole instance). */
+  cpuPercent: number;
+  machineCores: number;
   busiestThreadCores: number;
   /** Forwarded pkt/s per core of the busiest rtcd thread (what it would forward with that thread at 100 %). */
   capacityPerSecond: number;
@@ -44,9 +48,19 @@ export interface ProductResult extends ProductSpec {
   delayP99Ms: number;
   joinToFirstAudioP50Ms: number;
   joinToFirstAudioP99Ms: number;
+  /** Upper bound (ms) of the 99th percentile of rtcd's time to hand an ingest packet to all receivers, whole run. */
+  forwardWriteP99BoundMs: number | null;
 }
 
 const LT_DIST = join(REPO, 'lt', 'dist', 'cli.js');
+/** What the product cases run: the built JavaScript of every process (`npm run build`). */
+const BUILT = ['rtcd/dist/main.js', 'host/dist/main.js', 'plugin/dist/main.js', 'webapp/dist/main.js', 'lt/dist/cli.js'];
+
+/** Why the product cases cannot run here (a missing build), or undefined. */
+export function productUnavailable(): string | undefined {
+  const missing = BUILT.filter((f) => !existsSync(join(REPO, f)));
+  return missing.length ? `not built: ${missing.join(', ')} (run npm run build first)` : undefined;
+}
 
 interface ThreadSample {
   at: number;
@@ -60,9 +74,11 @@ function nearest(samples: ThreadSample[], at: number): ThreadSample | undefined 
   return best;
 }
 
-export async function measureProductCase(spec: ProductSpec, log: (line: string) => void): Promise<ProductResult> {
-  if (!existsSync(LT_DIST)) throw new Error(`${LT_DIST} is missing: build first (npx tsc -b lt)`);
-  const stack = await startProductStack({ workers: spec.workers });
+/** `rtcdExecArgv`: node flags for rtcd (--cpu-prof). */
+export async function measureProductCase(spec: ProductSpec, log: (line: string) => void, rtcdExecArgv: string[] = []): Promise<ProductResult> {
+  const missing = productUnavailable();
+  if (missing) throw new Error(missing);
+  const stack = await startProductStack({ workers: spec.workers, rtcdExecArgv });
   const dir = mkdtempSync(join(tmpdir(), 'calls-bench-lt-'));
   const samples: ThreadSample[] = [];
   const sampler = setInterval(() => samples.push({ at: Date.now(), threads: threadCpuSeconds(stack.rtcd.pid) }), 500);
@@ -97,6 +113,8 @@ export async function measureProductCase(spec: ProductSpec, log: (line: string) 
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     if (code !== 0 || !existsSync(out)) throw new Error(`lt exited with ${code}:\n${stderr.slice(-3000)}`);
     const { results: r } = JSON.parse(readFileSync(out, 'utf8')) as { results: LtResults };
+    const metrics = await (await fetch(stack.rtcdMetricsUrl, { signal: AbortSignal.timeout(5000) })).text();
+    const writeP99 = msBound(histogramQuantileBound(metrics, 'rtcd_rtc_rtp_tracks_writes_time', 0.99));
     const a = nearest(samples, r.window.start);
     const b = nearest(samples, r.window.end);
     let busiest = 0;
@@ -115,6 +133,8 @@ export async function measureProductCase(spec: ProductSpec, log: (line: string) 
       failedUsers: r.users.failed,
       forwardedPerSecond: s.forwardedPerSecond,
       cpuCores: s.cpuCores,
+      cpuPercent: s.cpuPercent,
+      machineCores: s.machineCores,
       busiestThreadCores: Math.round(busiest * 1000) / 1000,
       capacityPerSecond: busiest > 0 ? Math.round(s.forwardedPerSecond / busiest) : 0,
       forwardedPerCpuSecond: s.forwardedPerCpuSecond,
@@ -131,6 +151,7 @@ export async function measureProductCase(spec: ProductSpec, log: (line: string) 
       delayP99Ms: c.delayMs.p99,
       joinToFirstAudioP50Ms: c.joinToFirstAudioMs.p50,
       joinToFirstAudioP99Ms: c.joinToFirstAudioMs.p99,
+      forwardWriteP99BoundMs: writeP99,
     };
   } finally {
     clearInterval(sampler);

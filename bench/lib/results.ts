@@ -1,11 +1,14 @@
 // Benchmark results: the raw cases as JSON (`bench/results/<timestamp>.json`, and `latest.json`) and a
-// markdown summary (`bench/results/summary.md`, "our baseline"): one table per scenario, then the derived
-// ratios (fast path / werift path, 2 workers / 1 worker) and the targets of the performance issue.
+// markdown summary (`bench/results/summary.md`, "our baseline", rendered by summary.ts), with the ratios
+// derived here: fast path / werift path, 2 workers / 1 worker (SFU level and product), our SFU / pion.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { CaseResult } from './measure.js';
+import type { YardstickResult } from './pion.js';
+import type { ProductResult } from './product.js';
+import { summaryMarkdown } from './summary.js';
 
 export interface RunInfo {
   startedAt: string;
@@ -20,17 +23,37 @@ export interface RunInfo {
   repeat: number;
 }
 
+export interface YardstickRun {
+  /** Where the pion anchor came from, or why it is not available. */
+  anchor: string;
+  available: boolean;
+  /** SFU on core 0, generator on core 1 (taskset); false on a 1-core machine or without taskset. */
+  pinned: boolean;
+  cases: YardstickResult[];
+  /** Cases planned but not measured because the anchor is not available. */
+  notMeasured: string[];
+}
+
+export interface CaseFailure {
+  id: string;
+  error: string;
+}
+
 export interface RunResults {
   info: RunInfo;
+  /** SFU-level cases (fanout, workers). */
   cases: CaseResult[];
+  product?: ProductResult[];
+  yardstick?: YardstickRun;
   ratios: Ratio[];
+  failures?: CaseFailure[];
 }
 
 export interface Ratio {
   what: string;
   numerator: string;
   denominator: string;
-  metric: 'forwardedPerCpuSecond' | 'forwardedPerSecond' | 'capacityPerSecond';
+  metric: 'forwardedPerCpuSecond' | 'forwardedPerSecond' | 'capacityPerSecond' | 'forwardedPerCoreSecond' | 'deliveredPerCoreSecond';
   value: number;
 }
 
@@ -53,111 +76,53 @@ export function runInfo(startedAt: Date, opts: { warmupSeconds: number; windowSe
   };
 }
 
-/** Ratios between cases that differ in one dimension only (media path; worker count). */
-export function deriveRatios(cases: CaseResult[]): Ratio[] {
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+function ratio(what: string, num: { id: string }, den: { id: string }, metric: Ratio['metric'], a: number, b: number): Ratio {
+  return { what, numerator: num.id, denominator: den.id, metric, value: round2(a / Math.max(1, b)) };
+}
+
+/** Ratios between cases that differ in one dimension only (media path; worker count; SFU under the harness). */
+export function deriveRatios(cases: CaseResult[], product: ProductResult[] = [], yardstick: YardstickResult[] = []): Ratio[] {
   const out: Ratio[] = [];
   const byId = new Map(cases.map((c) => [c.id, c]));
   for (const c of cases) {
     if (c.mediaPath === 'fast') {
       const before = byId.get(c.id.replace(/-fast$/, '-werift'));
       if (before) {
-        out.push({
-          what: `fast / werift path, ${c.label} (forwarded pkt per CPU-s)`,
-          numerator: c.id,
-          denominator: before.id,
-          metric: 'forwardedPerCpuSecond',
-          value: round2(c.forwardedPerCpuSecond / Math.max(1, before.forwardedPerCpuSecond)),
-        });
+        out.push(ratio(`fast / werift path, ${c.label} (forwarded pkt per CPU-s)`, c, before, 'forwardedPerCpuSecond', c.forwardedPerCpuSecond, before.forwardedPerCpuSecond));
       }
     }
     if (c.workers === 2) {
       const one = byId.get(c.id.replace(/-w2-/, '-w1-'));
       if (one) {
-        out.push({
-          what: `2 workers / 1 worker (${c.mediaPath} path), capacity (forwarded pkt/s per core of the busiest thread)`,
-          numerator: c.id,
-          denominator: one.id,
-          metric: 'capacityPerSecond',
-          value: round2(c.capacityPerSecond / Math.max(1, one.capacityPerSecond)),
-        });
-        out.push({
-          what: `2 workers / 1 worker (${c.mediaPath} path), delivered pkt/s (bounded by this machine)`,
-          numerator: c.id,
-          denominator: one.id,
-          metric: 'forwardedPerSecond',
-          value: round2(c.forwardedPerSecond / Math.max(1, one.forwardedPerSecond)),
-        });
+        out.push(
+          ratio(`2 workers / 1 worker (${c.mediaPath} path), capacity (forwarded pkt/s per core of the busiest thread)`, c, one, 'capacityPerSecond', c.capacityPerSecond, one.capacityPerSecond),
+          ratio(`2 workers / 1 worker (${c.mediaPath} path), delivered pkt/s (bounded by this machine)`, c, one, 'forwardedPerSecond', c.forwardedPerSecond, one.forwardedPerSecond),
+        );
       }
     }
+  }
+  const productById = new Map(product.map((p) => [p.id, p]));
+  for (const p of product) {
+    const one = p.workers === 2 ? productById.get(p.id.replace(/-w2$/, '-w1')) : undefined;
+    if (one && p.capacityPerSecond > 0 && one.capacityPerSecond > 0) {
+      out.push(ratio(`2 workers / 1 worker (product), ${p.label}, capacity (forwarded pkt/s per core of the busiest rtcd thread)`, p, one, 'capacityPerSecond', p.capacityPerSecond, one.capacityPerSecond));
+    }
+  }
+  const yById = new Map(yardstick.map((y) => [y.id, y]));
+  for (const ours of yardstick) {
+    const pion = ours.sfu === 'ours' ? yById.get(ours.id.replace(/-ours$/, '-pion')) : undefined;
+    if (!pion) continue;
+    out.push(
+      ratio(`our SFU / pion, ${ours.label} (forwarded pkt per CPU-s, pion-load's figure)`, ours, pion, 'forwardedPerCoreSecond', ours.forwardedPerCoreSecond, pion.forwardedPerCoreSecond),
+      ratio(`our SFU / pion, ${ours.label} (delivered pkt per CPU-s)`, ours, pion, 'deliveredPerCoreSecond', ours.deliveredPerCoreSecond, pion.deliveredPerCoreSecond),
+    );
   }
   return out;
 }
 
-const round2 = (v: number) => Math.round(v * 100) / 100;
-const k = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)}k` : String(v));
-
-function caseTable(cases: CaseResult[]): string {
-  const rows = [
-    '| case | path | workers | sessions | forwarded pkt/s | SFU CPU (cores) | busiest thread (cores) | **forwarded pkt per CPU-s** | µs CPU / pkt | capacity (pkt/s per busiest-thread core) | delivery | RSS / session |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const c of cases) {
-    rows.push(
-      `| ${c.label} | ${c.mediaPath} | ${c.workers} | ${c.sessions} | ${k(c.forwardedPerSecond)} | ${c.cpuCores.toFixed(2)} | ${c.busiestThreadCores.toFixed(2)} | **${k(c.forwardedPerCpuSecond)}** | ${c.cpuMicrosPerPacket} | ${k(c.capacityPerSecond)} | ${c.deliveryRatio.toFixed(3)}${c.authFailures ? ` (${c.authFailures} auth failures)` : ''} | ${(c.rssPerSessionMB * 1024).toFixed(0)} KiB |`,
-    );
-  }
-  return rows.join('\n');
-}
-
-export function summaryMarkdown(r: RunResults, titles: Map<string, string>): string {
-  const i = r.info;
-  const lines = [
-    '# SFU benchmark: our baseline',
-    '',
-    `Run ${i.startedAt} (commit ${i.commit}), Node ${i.node}, ${i.cores} × ${i.cpu}; ${i.warmupSeconds} s warm-up, ${i.windowSeconds} s measured per case${i.repeat > 1 ? `, median of ${i.repeat} runs` : ''}${i.quick ? ' (quick run)' : ''}.`,
-    '',
-    'The SFU (`RtcServer`) runs in its own process; the load generator (werift client peers joining through the',
-    'Calls signaling, talkers sending Opus-like packets with the audio-level extension, listeners authenticating',
-    'and counting every packet) in another. CPU is the SFU process\'s `process.cpuUsage()` (every thread) over the',
-    'window; forwarded packets are the SFU\'s own `rtp_packets_total{direction="out"}`. Both processes share the',
-    "machine's cores (and other work on it), so absolute figures vary between runs; ratios measured in one run",
-    'hold better. `werift` = werift\'s own receive/send path (`RTC_MEDIA_PATH=werift`), `fast` = ours.',
-    '',
-    'Header extensions as browsers negotiate them: talkers send audio level, mid and the transport-wide number;',
-    'the SFU writes each receiver leg\'s own mid and transport-wide number (the audio level is not forwarded).',
-    '"Busiest thread" is the SFU thread with the most CPU (a media worker); "capacity" is the forwarded rate',
-    'divided by that thread\'s share of a core, i.e. what it would forward at 100 % on a core of its own. RSS',
-    'per session is the growth of the SFU process\'s resident memory over its idle baseline, divided by the',
-    'sessions; with few sessions it is within the noise of the measurement. At 50 pkt/s per talker, fixed',
-    'per-session costs (werift\'s RTCP, consent and timers, about 0.35 ms of CPU per second each) dominate.',
-    '',
-  ];
-  const scenarios = [...new Set(r.cases.map((c) => c.scenario))];
-  for (const s of scenarios) {
-    lines.push(`## ${titles.get(s) ?? s}`, '', caseTable(r.cases.filter((c) => c.scenario === s)), '');
-  }
-  if (r.ratios.length) {
-    lines.push('## Ratios', '', '| comparison | value |', '|---|---|');
-    for (const x of r.ratios) lines.push(`| ${x.what} | **${x.value.toFixed(2)}×** |`);
-    lines.push('');
-  }
-  const fastFanout = r.cases.filter((c) => c.scenario === 'fanout' && c.mediaPath === 'fast');
-  const best = fastFanout.reduce((m, c) => Math.max(m, c.forwardedPerCpuSecond), 0);
-  const scaling = r.ratios.filter((x) => x.metric === 'capacityPerSecond' && x.numerator.endsWith('-fast'));
-  lines.push(
-    '## Targets (measured, not asserted)',
-    '',
-    `- ≥ 60k forwarded voice packets per CPU-second with browser header extensions: best fast-path fan-out case **${k(best)}** (${best >= 60_000 ? 'met' : 'not met'}).`,
-    ...scaling.map(
-      (x) =>
-        `- 2 workers ≥ 1.8× one: capacity **${x.value.toFixed(2)}×** (${x.value >= 1.8 ? 'met' : 'not met'}). Capacity = forwarded pkt/s per core of the busiest SFU thread; the delivered rate cannot show it here: the load generator shares the machine's ${i.cores} cores.`,
-    ),
-    '',
-  );
-  return lines.join('\n');
-}
-
-export function writeResults(dir: string, r: RunResults, titles: Map<string, string>): { json: string; summary: string } {
+export function writeResults(dir: string, r: RunResults, titles: Map<string, string>, notes?: string): { json: string; summary: string } {
   mkdirSync(dir, { recursive: true });
   const stamp = r.info.startedAt.replace(/[:.]/g, '-');
   const json = join(dir, `${stamp}.json`);
@@ -165,6 +130,6 @@ export function writeResults(dir: string, r: RunResults, titles: Map<string, str
   writeFileSync(json, text);
   writeFileSync(join(dir, 'latest.json'), text);
   const summary = join(dir, 'summary.md');
-  writeFileSync(summary, summaryMarkdown(r, titles));
+  writeFileSync(summary, summaryMarkdown(r, titles, notes));
   return { json, summary };
 }

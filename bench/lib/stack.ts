@@ -125,13 +125,13 @@ export interface ProductStack {
   stop(): Promise<void>;
 }
 
-export async function startProductStack(opts: { workers: number }): Promise<ProductStack> {
+export async function startProductStack(opts: { workers: number; rtcdExecArgv?: string[] }): Promise<ProductStack> {
   const dir = mkdtempSync(join(tmpdir(), 'calls-bench-'));
   const [apiPort, icePort, hostPort, metricsPort, embeddedPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   const rtcd = new Managed(
     'rtcd',
-    spawn(process.execPath, [RTCD_MAIN], {
+    spawn(process.execPath, [...(opts.rtcdExecArgv ?? []), RTCD_MAIN], {
       cwd: dir,
       env: {
         ...base,

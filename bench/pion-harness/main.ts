@@ -182,6 +182,9 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     );
   });
 });
+// pion-load keeps one connection per subscriber goroutine and reuses them after minutes of measuring; Node's
+// 5 s default would close them under it (a reset on measure-stop). Go's client keeps idle ones for 90 s.
+server.keepAliveTimeout = 600_000;
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address();
   process.stdout.write(`LISTEN ${typeof addr === 'object' && addr ? addr.port : 0} ours (SFU library fast path, one thread)\n`);

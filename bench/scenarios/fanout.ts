@@ -4,9 +4,10 @@
 // werift's own path (before) and on the fast path (after).
 import type { MediaPath } from '@calls-ts/rtcd/rtc';
 import type { CaseSpec } from '../lib/measure.js';
-import type { Scenario } from './scenario.js';
+import type { SfuScenario } from './scenario.js';
 
-export const fanout: Scenario = {
+export const fanout: SfuScenario = {
+  kind: 'sfu',
   name: 'fanout',
   title: '1 talker → N listeners (one worker)',
   cases({ quick }) {

@@ -3,9 +3,10 @@
 // machine the load generator shares the cores, so the ratio is a lower bound of the SFU's own.
 import type { MediaPath } from '@calls-ts/rtcd/rtc';
 import type { CaseSpec } from '../lib/measure.js';
-import type { Scenario } from './scenario.js';
+import type { SfuScenario } from './scenario.js';
 
-export const workers: Scenario = {
+export const workers: SfuScenario = {
+  kind: 'sfu',
   name: 'workers',
   title: 'several calls across 1 vs 2 workers',
   cases({ quick }) {

@@ -97,6 +97,8 @@ export class SimUser {
       const peer = this.client.peer!;
       // Counting starts the moment DTLS is up, so the first packets are seen.
       const counting = countMediaOnly(peer, ctx.registry);
+      // If the connect wait below fails first, this rejection is the same failure: keep it from going unhandled.
+      counting.catch(() => undefined);
       await new Promise<void>((resolve, reject) => {
         if (peer.connectionState === 'connected') return resolve();
         const timer = setTimeout(() => reject(new Error('the peer did not connect')), ctx.timeoutMs);

@@ -1,9 +1,10 @@
 // The fast media path of one session's peer connection. Once DTLS is up it takes the SRTP keys werift
 // derived (srtp/werift-keys.ts) and builds two contexts: one unprotects what the client sends (werift's
-// decrypt of this PC now runs ours), one protects what we send it (SessionEgress). It opens a socket
-// connect()ed to the client on the shared port, so the client's datagrams reach this thread directly and our
-// sends skip address handling, and re-opens it when ICE selects another pair (restart). Until that socket
-// is open, or when the pair is ICE-TCP, our packets go out through werift's ICE connection.
+// decrypt of this PC now runs ours), one protects what we send it (SessionEgress); werift's SRTCP of the PC
+// runs through the same two. It opens a socket connect()ed to the client on the shared port, so the client's
+// datagrams reach this thread directly and our sends skip address handling, and re-opens it when ICE selects
+// another pair (restart). Until that socket is open, or when the pair is ICE-TCP, our packets go out through
+// werift's ICE connection.
 //
 // When the fast path cannot serve the session (`mediaPath: 'werift'`, or no keys werift would give us),
 // everything stays werift's and the reason is counted per packet (see PATH_OUTCOMES).
@@ -22,7 +23,7 @@ import { IngestRoute, RouteResult, readTransportSeq, silenceWeriftTwcc } from '.
 import type { PayloadHistory } from './packet-history.js';
 import { SessionEgress } from './session-egress.js';
 import { TransportFeedback } from './transport-feedback.js';
-import { IngestOutcome, bundleTransport, sendRawRtcp, takeOverSrtpDecrypt, weriftMediaUsable } from './werift-media.js';
+import { IngestOutcome, bundleTransport, sendRawRtcp, takeOverSrtcp, takeOverSrtpDecrypt, weriftMediaUsable } from './werift-media.js';
 
 export interface SessionMediaOptions {
   pc: RTCPeerConnection;
@@ -67,6 +68,7 @@ export class SessionMedia extends EventEmitter<SessionMediaEvents> {
   private feedback: TransportFeedback | undefined;
   private ingest: SrtpContext | undefined;
   private restoreDecrypt: (() => void) | undefined;
+  private restoreSrtcp: (() => void) | undefined;
   /** Why werift keeps this session's media (undefined: it does not, or not decided yet). */
   private fallback: 'disabled' | 'no_keys' | undefined;
   private opening: Promise<void> | undefined;
@@ -132,6 +134,11 @@ export class SessionMedia extends EventEmitter<SessionMediaEvents> {
       },
     );
     this.egress = new SessionEgress(createSrtpContext(keys.profile, keys.localMasterKey, keys.localMasterSalt), dtls);
+    try {
+      this.restoreSrtcp = takeOverSrtcp(dtls, this.egress.ctx, this.ingest);
+    } catch (err) {
+      this.opts.error('fast_path', 'cannot take SRTCP over: werift keeps protecting this session\'s RTCP', err);
+    }
     for (const [ssrc, r] of this.requested) this.openRoute(ssrc, r);
     this.requested.clear();
     this.opts.attachment.setMediaInterceptor(this.onDatagram);
@@ -269,6 +276,7 @@ export class SessionMedia extends EventEmitter<SessionMediaEvents> {
     this.routes.clear();
     this.requested.clear();
     this.restoreDecrypt?.();
+    this.restoreSrtcp?.();
     this.ingest?.close();
     const path = this.egress?.connectedPath;
     this.egress?.close();

@@ -11,14 +11,23 @@
 //     for it must show in its reports, so those fields become accessors over our counters.
 //   - continuity: the sender's last sequence number / timestamp (`sequenceNumber`, `timestamp`), to continue
 //     a stream werift started.
+//   - SRTCP: RTCDtlsTransport.srtcp is werift's SrtcpSession (`decrypt` an instance arrow property, `encrypt`
+//     a method its sendRtcp calls, the per-SSRC indices in `localContext.srtcpSSRCStates`); both ciphers
+//     become our contexts', numbering continued.
 import { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender, SrtpAuthenticationError, type RTCPeerConnection } from 'werift';
 import { SRTP_ERR_AUTH, SRTP_ERR_MALFORMED, SRTP_ERR_REPLAY, SRTP_ERR_TOO_LARGE, type SrtpContext } from '../srtp/context.js';
 
 interface SrtpSessionInternals {
   decrypt: (data: Buffer) => Buffer;
 }
+interface SrtcpSessionInternals {
+  decrypt: (data: Buffer) => Buffer;
+  encrypt: (raw: Buffer) => Buffer;
+  localContext?: { srtcpSSRCStates?: Record<string, { srtcpIndex: number }> };
+}
 interface DtlsInternals {
   srtp?: SrtpSessionInternals;
+  srtcp?: SrtcpSessionInternals;
   transportSequenceNumber: number;
 }
 export interface SenderInternals {
@@ -67,7 +76,10 @@ export function weriftMediaProblems(): string[] {
   const dp = RTCDtlsTransport.prototype as unknown as Record<string, unknown>;
   const start = String(dp.startSrtp);
   if (!start.includes('this.srtp.decrypt') || !start.includes('this.onRtp.execute')) problems.push('RTCDtlsTransport.startSrtp no longer decrypts through this.srtp.decrypt');
-  if (!String(dp.sendRtcp).includes('serialize()')) problems.push('RTCDtlsTransport.sendRtcp no longer serializes the packets it is given');
+  if (!start.includes('this.srtcp.decrypt')) problems.push('RTCDtlsTransport.startSrtp no longer decrypts SRTCP through this.srtcp.decrypt');
+  const sendRtcp = String(dp.sendRtcp);
+  if (!sendRtcp.includes('serialize()')) problems.push('RTCDtlsTransport.sendRtcp no longer serializes the packets it is given');
+  if (!sendRtcp.includes('this.srtcp.encrypt')) problems.push('RTCDtlsTransport.sendRtcp no longer encrypts through this.srtcp.encrypt');
   return problems;
 }
 
@@ -118,6 +130,43 @@ export function takeOverSrtpDecrypt(
   };
   return () => {
     if (session.decrypt !== original) session.decrypt = original;
+  };
+}
+
+/**
+ * Makes werift protect the RTCP it sends on this transport with `local` and unprotect what it receives with
+ * `remote` (werift builds a cipher object per SRTCP packet: the reports and feedback of every peer, several
+ * a second). Indices continue where werift's own numbering stopped. SRTCP our contexts refuse as
+ * malformed or too large goes to werift's own code; forged or replayed SRTCP is dropped as werift drops it.
+ * Returns the function that restores werift's ciphers.
+ */
+export function takeOverSrtcp(dtls: RTCDtlsTransport, local: SrtpContext, remote: SrtpContext): () => void {
+  const session = (dtls as unknown as DtlsInternals).srtcp;
+  const states = session?.localContext?.srtcpSSRCStates;
+  if (!session || typeof session.decrypt !== 'function' || typeof session.encrypt !== 'function' || !states) {
+    throw new Error('werift internals changed: RTCDtlsTransport.srtcp is not what the fast path expects');
+  }
+  for (const [ssrc, st] of Object.entries(states)) local.continueRtcp(Number(ssrc), st.srtcpIndex);
+  const ownDecrypt = session.decrypt;
+  const ownEncrypt = session.encrypt;
+  const tail = local.tagLength + 4;
+  session.encrypt = (raw: Buffer): Buffer => {
+    const out = Buffer.allocUnsafe(raw.length + tail);
+    const n = local.protectRtcp(raw, raw.length, out);
+    // Not protectable by ours (malformed, too large): werift numbers its own from its last index, which
+    // ours continues past; such packets do not occur on a working session.
+    if (n < 0) return ownEncrypt.call(session, raw);
+    return n === out.length ? out : out.subarray(0, n);
+  };
+  session.decrypt = (data: Buffer): Buffer => {
+    const n = remote.unprotectRtcp(data);
+    if (n >= 0) return n === data.length ? data : data.subarray(0, n);
+    if (n === SRTP_ERR_TOO_LARGE || n === SRTP_ERR_MALFORMED) return ownDecrypt(data);
+    throw new SrtpAuthenticationError(n === SRTP_ERR_REPLAY ? 'replayed SRTCP packet' : 'SRTCP authentication failed');
+  };
+  return () => {
+    if (session.decrypt !== ownDecrypt) session.decrypt = ownDecrypt;
+    if (session.encrypt !== ownEncrypt) delete (session as Partial<SrtcpSessionInternals>).encrypt;
   };
 }
 

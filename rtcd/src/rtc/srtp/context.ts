@@ -1,7 +1,7 @@
 // One direction of an SRTP/SRTCP association (what DTLS-SRTP calls the local or the remote master key):
 // protect (sender) or unprotect (receiver) RTP and RTCP, with state per SSRC. Packets are processed in a
 // scratch area of the WebAssembly module's memory; results are written into caller buffers.
-import { SCRATCH, srtpArena, srtpWasm, type SrtpWasm } from './wasm.js';
+import { SCRATCH, memoryGrowths, srtpArena, srtpWasm, type SrtpWasm } from './wasm.js';
 import { KEYSTREAM_SLOT, KeystreamGenerator, type CounterLayout } from './keystream.js';
 import { RtcpStream, RtpStream, StreamTable, rtpHeaderLength } from './stream.js';
 
@@ -50,6 +50,8 @@ export abstract class SrtpContext {
   private u8 = new Uint8Array(0);
   private buf = Buffer.alloc(0);
   private dv = new DataView(new ArrayBuffer(0));
+  /** memoryGrowths when the views were made (-1: not yet). */
+  private viewsAt = -1;
   /** Keystream blocks in module memory held by this context's streams. */
   private readonly slots = new Set<number>();
   protected readonly rtpStreams = new StreamTable<RtpStream>(
@@ -70,15 +72,15 @@ export abstract class SrtpContext {
 
   /** Views of module memory (re-made when the memory grew and the old buffer was detached). */
   protected mem(): Uint8Array {
-    if (this.u8.buffer !== this.wasm.memory.buffer) this.refresh();
+    if (this.viewsAt !== memoryGrowths) this.refresh();
     return this.u8;
   }
   protected memBuf(): Buffer {
-    if (this.buf.buffer !== this.wasm.memory.buffer) this.refresh();
+    if (this.viewsAt !== memoryGrowths) this.refresh();
     return this.buf;
   }
   protected memView(): DataView {
-    if (this.dv.buffer !== this.wasm.memory.buffer) this.refresh();
+    if (this.viewsAt !== memoryGrowths) this.refresh();
     return this.dv;
   }
   private refresh(): void {
@@ -86,6 +88,7 @@ export abstract class SrtpContext {
     this.u8 = new Uint8Array(b);
     this.buf = Buffer.from(b);
     this.dv = new DataView(b);
+    this.viewsAt = memoryGrowths;
   }
 
   /**
@@ -188,6 +191,11 @@ export abstract class SrtpContext {
     const s = this.rtcpStreams.obtain(ssrc);
     s.index = s.index >= 0x7fffffff ? 1 : s.index + 1;
     return this.sealRtcp(ssrc, s.index, src, len, dst);
+  }
+
+  /** The next SRTCP packet of `ssrc` is numbered `index + 1` (continuing what another sender numbered). */
+  continueRtcp(ssrc: number, index: number): void {
+    this.rtcpStreams.obtain(ssrc >>> 0).index = index & 0x7fffffff;
   }
 
   /** Authenticates, replay-checks and decrypts one SRTCP packet in place. Returns the RTCP length. */

@@ -122,16 +122,25 @@ export class RtcpStream {
 /** Bounded SSRC → state map: the oldest stream goes when a new one would exceed the limit. */
 export class StreamTable<T> {
   private readonly map = new Map<number, T>();
+  /** The last stream found: a forward path's context sees one SSRC packet after packet (no Map lookup). */
+  private lastSsrc = -1;
+  private last: T | undefined;
   constructor(
     private readonly limit: number,
     private readonly create: (ssrc: number) => T,
     private readonly evicted: (stream: T) => void = () => {},
   ) {}
   get(ssrc: number): T | undefined {
-    return this.map.get(ssrc);
+    if (ssrc === this.lastSsrc) return this.last;
+    const s = this.map.get(ssrc);
+    if (s !== undefined) {
+      this.lastSsrc = ssrc;
+      this.last = s;
+    }
+    return s;
   }
   obtain(ssrc: number): T {
-    let s = this.map.get(ssrc);
+    let s = this.get(ssrc);
     if (!s) {
       s = this.create(ssrc);
       this.add(ssrc, s);
@@ -140,9 +149,14 @@ export class StreamTable<T> {
   }
   add(ssrc: number, s: T): void {
     this.map.set(ssrc, s);
+    if (ssrc === this.lastSsrc) this.last = s;
     if (this.map.size > this.limit) {
       const [oldest, stream] = this.map.entries().next().value!;
       this.map.delete(oldest);
+      if (oldest === this.lastSsrc) {
+        this.lastSsrc = -1;
+        this.last = undefined;
+      }
       this.evicted(stream);
     }
   }

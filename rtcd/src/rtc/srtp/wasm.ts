@@ -208,6 +208,12 @@ let instance: SrtpWasm | null = null;
 const PAGE = 65536;
 
 /**
+ * How many times the module's memory grew (each growth detaches the old ArrayBuffer). Contexts compare it
+ * with the count their views were made at: cheaper per packet than reading `memory.buffer`, an API call.
+ */
+export let memoryGrowths = 0;
+
+/**
  * Fixed-size blocks of module memory above ARENA (GHASH tables, keystream caches), reused after free. The
  * memory only grows; a freed block serves the next allocation of the same size.
  */
@@ -224,6 +230,7 @@ class WasmArena {
     this.top += size;
     if (this.top > this.memory.buffer.byteLength) {
       this.memory.grow(Math.ceil((this.top - this.memory.buffer.byteLength) / PAGE));
+      memoryGrowths++;
     }
     return at;
   }
