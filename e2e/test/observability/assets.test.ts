@@ -245,6 +245,9 @@ describe('docs', () => {
       assert.ok(text.includes(`${h}\n`), h);
     }
     assert.match(text, /api\/v1\/label\/__name__\/values/);
-    assert.match(text, /\]\(\.\.\/bench\/results\/\)/);
+    // "our baseline" links the bench summary, and the table holds measured rows, not a placeholder.
+    assert.match(text, /\[our baseline\]\(\.\.\/bench\/results\/summary\.md\)/);
+    const baseline = text.slice(text.indexOf('## Performance baseline'));
+    assert.match(baseline, /\n\| \d+ \| \d+ \| \d+ \| (yes|no) \| [\d.]+% /);
   });
 });
