@@ -2,7 +2,7 @@
 // loopback address, with free ports, a temp store, and stop/kill/restart on the same address and port
 // (what the plugin's URL points at). Not a test file itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,9 @@ export class RtcdProcess {
 
   async stop(): Promise<void> {
     if (!this.running) return;
+    // RTCD_TEST_LOG_DIR=<dir>: keep the daemon's log of this run (debugging a failed test).
+    const dir = process.env.RTCD_TEST_LOG_DIR;
+    if (dir) writeFileSync(join(dir, `rtcd-${this.apiPort}-${Date.now()}.jsonl`), this.lines.map((l) => JSON.stringify(l)).join('\n'));
     this.child!.kill('SIGCONT');
     this.child!.kill('SIGKILL');
     await this.exited;
