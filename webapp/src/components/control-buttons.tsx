@@ -31,6 +31,12 @@ const LOOKS: Record<ControlsPlace, Look> = {
   },
 };
 
+/** My call's state, the look of `place`, and whether the peer is up (the media buttons need it). */
+function useControl(place: ControlsPlace) {
+  const my = useCalls((s) => s.myCall);
+  return my ? { my, look: LOOKS[place], ready: !!controller().client?.peer } : undefined;
+}
+
 /** The quick reactions row, shown while the reactions picker is open. */
 export function ReactionsBar({ style }: { style?: CSSProperties }) {
   const open = useCalls((s) => s.ui.reactionsOpen);
@@ -47,10 +53,9 @@ export function ReactionsBar({ style }: { style?: CSSProperties }) {
 }
 
 export function MuteButton({ place }: { place: ControlsPlace }) {
-  const my = useCalls((s) => s.myCall);
-  if (!my) return null;
-  const look = LOOKS[place];
-  const ready = !!controller().client?.peer;
+  const c = useControl(place);
+  if (!c) return null;
+  const { my, look, ready } = c;
   return (
     <button
       type="button"
@@ -70,10 +75,9 @@ export function MuteButton({ place }: { place: ControlsPlace }) {
 
 /** `blocker`: why I cannot share now ('' if I can), from screenShareBlocker. */
 export function ScreenShareButton({ place, blocker }: { place: ControlsPlace; blocker: string }) {
-  const my = useCalls((s) => s.myCall);
-  if (!my) return null;
-  const look = LOOKS[place];
-  const ready = !!controller().client?.peer;
+  const c = useControl(place);
+  if (!c) return null;
+  const { my, look, ready } = c;
   return (
     <button
       type="button"
@@ -91,9 +95,9 @@ export function ScreenShareButton({ place, blocker }: { place: ControlsPlace; bl
 }
 
 export function HandButton({ place }: { place: ControlsPlace }) {
-  const my = useCalls((s) => s.myCall);
-  if (!my) return null;
-  const look = LOOKS[place];
+  const c = useControl(place);
+  if (!c) return null;
+  const { my, look } = c;
   return (
     <button
       type="button"
