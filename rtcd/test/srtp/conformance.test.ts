@@ -17,7 +17,7 @@ import {
   type SrtpProfileId,
 } from '../../src/rtc/srtp/index.js';
 import { KeystreamGenerator } from '../../src/rtc/srtp/keystream.js';
-import { validateSrtpWasm } from '../../src/rtc/srtp/wasm.js';
+import { memoryGrowths, validateSrtpWasm } from '../../src/rtc/srtp/wasm.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -179,6 +179,28 @@ for (const profile of [PROFILE_AES_CM_128_HMAC_SHA1_80, PROFILE_AEAD_AES_128_GCM
     assert.equal(open(foreign.subarray(0, fn)), SRTP_ERR_AUTH);
     const next = packet(204);
     assert.equal(open(next.srtp), next.raw.length);
+  });
+
+  test(`${name}: a new stream whose first packet grows the module memory is decrypted (no stale view)`, () => {
+    // Every stream's keystream cache is a block of module memory; a receiver's first packet of a new SSRC
+    // allocates it while being decrypted. Senders first, so the growths happen inside the receiver.
+    const w = weriftPair(profile);
+    const tx = createSrtpContext(profile, w.key, w.salt);
+    const rx = createSrtpContext(profile, w.key, w.salt);
+    const sent = Array.from({ length: 48 }, (_, i) => {
+      const raw = new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: 7 * i, timestamp: 960 * i, ssrc: 0x5000 + i }), randomBytes(60 + i)).serialize();
+      const out = Buffer.alloc(raw.length + 16);
+      return { raw, srtp: out.subarray(0, tx.protectRtp(raw, raw.length, out)) };
+    });
+    const growthsBefore = memoryGrowths;
+    for (const p of sent) {
+      const buf = Buffer.from(p.srtp);
+      assert.equal(rx.unprotectRtp(buf), p.raw.length);
+      assert.deepEqual(buf.subarray(0, p.raw.length), p.raw);
+    }
+    assert.ok(memoryGrowths > growthsBefore, 'the module memory grew while the receiver decrypted');
+    tx.close();
+    rx.close();
   });
 
   test(`${name}: garbage never throws, it is refused with a code`, () => {

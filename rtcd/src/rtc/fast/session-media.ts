@@ -189,16 +189,22 @@ export class SessionMedia extends EventEmitter<SessionMediaEvents> {
     const route = this.routes.get(((data[8]! << 24) | (data[9]! << 16) | (data[10]! << 8) | data[11]!) >>> 0);
     if (route === undefined) return false;
     const counters = this.opts.counters.paths;
-    const n = this.ingest!.unprotectRtp(data);
-    if (n < 0) {
-      // Refused as malformed or too large: werift's decrypt (ours, then its own) decides. Forged or replayed:
-      // dropped here, counted.
-      if (n === SRTP_ERR_MALFORMED || n === SRTP_ERR_TOO_LARGE) return false;
-      counters[INGEST_OUTCOMES[n === SRTP_ERR_AUTH ? IngestOutcome.AuthFailed : IngestOutcome.Replay]]! += 1;
-      return true;
+    try {
+      const n = this.ingest!.unprotectRtp(data);
+      if (n < 0) {
+        // Refused as malformed or too large: werift's decrypt (ours, then its own) decides. Forged or replayed:
+        // dropped here, counted.
+        if (n === SRTP_ERR_MALFORMED || n === SRTP_ERR_TOO_LARGE) return false;
+        counters[INGEST_OUTCOMES[n === SRTP_ERR_AUTH ? IngestOutcome.AuthFailed : IngestOutcome.Replay]]! += 1;
+        return true;
+      }
+      counters[IN_FAST]! += 1;
+      if (route.receive(data, n, performance.now()) !== RouteResult.Forwarded) counters[IN_MALFORMED]! += 1;
+    } catch (err) {
+      // A fault of ours on one packet costs that packet (counted, logged), not every call of this thread.
+      counters[IN_MALFORMED]! += 1;
+      this.opts.error('rtp', 'failed to forward an incoming RTP packet', err);
     }
-    counters[IN_FAST]! += 1;
-    if (route.receive(data, n, performance.now()) !== RouteResult.Forwarded) counters[IN_MALFORMED]! += 1;
     return true;
   };
 

@@ -148,7 +148,7 @@ export class WorkerPool extends EventEmitter<HostEvents> implements MediaHost {
       });
       worker.on('error', (err) => {
         if (!slot.ready) reject(err);
-        this.onWorkerGone(slot, err.message);
+        this.onWorkerGone(slot, err.message, err.stack);
       });
       worker.on('exit', (code) => {
         if (!slot.ready) reject(new Error(`media worker ${index} exited with code ${code} before starting`));
@@ -219,7 +219,7 @@ export class WorkerPool extends EventEmitter<HostEvents> implements MediaHost {
     fn?.call(logger, { worker: slot.index, ...rest }, typeof msg === 'string' ? msg : undefined);
   }
 
-  private onWorkerGone(slot: Slot, error: string | undefined): void {
+  private onWorkerGone(slot: Slot, error: string | undefined, stack?: string): void {
     if (!slot.alive) return;
     slot.alive = false;
     for (const p of slot.pending.values()) {
@@ -234,7 +234,7 @@ export class WorkerPool extends EventEmitter<HostEvents> implements MediaHost {
     const crashed = !this.stopping;
     this.emit('observer', { event: 'workerclose', data: { worker: slot.index, crashed, error } });
     if (!crashed) return;
-    this.opts.logger.error({ worker: slot.index, error }, 'media worker died; its calls are closed, starting a new one');
+    this.opts.logger.error({ worker: slot.index, error, stack }, 'media worker died; its calls are closed, starting a new one');
     this.emit('workerCrashed', slot.index, error ?? 'unknown');
     this.spawn(slot.index).catch((err: unknown) => {
       this.opts.logger.error({ worker: slot.index, err: String(err) }, 'failed to restart media worker');

@@ -78,18 +78,18 @@ export class CmContext extends SrtpContext {
   }
 
   protected openRtp(s: RtpStream, index: number, buf: Buffer, hl: number, end: number, speculate: boolean): number {
-    const m = this.mem();
-    const mb = this.memBuf();
-    m.set(this.rtpMac.ipad, IPAD);
-    buf.copy(mb, PKT, 0, end);
+    this.mem().set(this.rtpMac.ipad, IPAD);
+    buf.copy(this.memBuf(), PKT, 0, end);
     this.memView().setUint32(PKT + end, Math.floor(index / 65536) >>> 0);
-    const digest = this.rtpMac.tag(mb, PKT + end + 4);
+    const digest = this.rtpMac.tag(this.memBuf(), PKT + end + 4);
     if (!tagEquals(buf, end, digest, TAG)) return SRTP_ERR_AUTH;
     const plen = end - hl;
     // Authenticated first: a forged packet costs two hashes, never keystream.
     const ks = this.keystream(s, index, Math.ceil(plen / 16), speculate);
     this.wasm.xor(PKT + hl, ks, plen);
-    mb.copy(buf, hl, PKT + hl, PKT + end);
+    // Not a view taken before keystream(): a new stream's first packet may grow module memory there, which
+    // detaches every earlier view (the worker used to die on that packet).
+    this.memBuf().copy(buf, hl, PKT + hl, PKT + end);
     return end;
   }
 
