@@ -19,13 +19,17 @@ export interface Named {
 
 const TIMEOUT_MS = 30_000;
 
-/** fetch, with an error that names the site and the reason (fetch's own says only "fetch failed"). */
+/** Why a fetch failed: its own message is only "fetch failed", the reason (ECONNREFUSED, DNS) is its cause. */
+export function fetchFailureReason(err: unknown): string {
+  return (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+}
+
+/** fetch, with an error that names the site and the reason. */
 async function request(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Error(`cannot reach ${new URL(url).origin} (${cause})`);
+    throw new Error(`cannot reach ${new URL(url).origin} (${fetchFailureReason(err)})`);
   }
 }
 

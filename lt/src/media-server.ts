@@ -3,6 +3,7 @@
 // process collectors (`<prefix>_process_*`: the media process itself, every thread included); bandwidth
 // and forwarded packets from the SFU's RTP counters (`<prefix>_rtc_rtp_{bytes,packets}_total{direction}`).
 // The prefix (rtcd or mattermost_plugin_calls) is found per endpoint.
+import { fetchFailureReason } from './host-api.js';
 
 export interface ServerSample {
   /** performance.now() of the scrape. */
@@ -59,9 +60,7 @@ export class MediaServerEndpoint {
     try {
       res = await fetch(this.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (err) {
-      // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, timeout) is its cause.
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`cannot scrape the media server's metrics at ${this.url} (${cause?.code ?? cause?.message ?? (err as Error).message}): pass -metrics-url`);
+      throw new Error(`cannot scrape the media server's metrics at ${this.url} (${fetchFailureReason(err)}): pass -metrics-url`);
     }
     if (!res.ok) throw new Error(`${this.url}: HTTP ${res.status}`);
     const text = await res.text();

@@ -94,7 +94,8 @@ export abstract class SrtpContext {
   /**
    * Module-memory address of the keystream of packet `index` (`blocks` blocks), generated ahead when missing.
    * `speculate` false (unauthenticated stream or index far from the stream) generates this packet only, so a
-   * forged packet cannot make us generate a whole batch.
+   * forged packet cannot make us generate a whole batch. A stream's first call allocates its block, which may
+   * grow module memory: views from mem()/memBuf()/memView() taken before it are detached, take them after.
    */
   protected keystream(s: RtpStream, index: number, blocks: number, speculate: boolean): number {
     const at = s.keystreamAt(index, blocks);
